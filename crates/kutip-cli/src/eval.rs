@@ -1,0 +1,194 @@
+//! `kutip eval`: score stages against gold data.
+
+use anyhow::{Context, Result};
+use std::collections::HashSet;
+
+#[derive(clap::Subcommand)]
+pub enum EvalCmd {
+    /// Sentence-boundary and token F1 on a UD CoNLL-U file: consecutive gold sentences are
+    /// joined by one space into documents of `--per-doc` sentences.
+    Segment {
+        file: String,
+        #[arg(long, default_value_t = 20)]
+        per_doc: usize,
+        /// Print the sentences where the segmenter disagrees with the gold standard.
+        #[arg(long)]
+        errors: bool,
+    },
+}
+
+pub fn run(cmd: EvalCmd) -> Result<bool> {
+    match cmd {
+        EvalCmd::Segment {
+            file,
+            per_doc,
+            errors,
+        } => eval_segment(&file, per_doc.max(1), errors),
+    }
+}
+
+struct GoldSent {
+    text: String,
+    tokens: Vec<String>,
+}
+
+fn read_conllu(path: &str) -> Result<Vec<GoldSent>> {
+    let src = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let mut out = Vec::new();
+    let mut cur = GoldSent {
+        text: String::new(),
+        tokens: vec![],
+    };
+    let mut skip_until = 0usize;
+    for line in src.lines() {
+        if line.is_empty() {
+            if !cur.tokens.is_empty() {
+                out.push(std::mem::replace(
+                    &mut cur,
+                    GoldSent {
+                        text: String::new(),
+                        tokens: vec![],
+                    },
+                ));
+            }
+            skip_until = 0;
+            continue;
+        }
+        if let Some(t) = line.strip_prefix("# text = ") {
+            cur.text = t.to_string();
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 2 {
+            continue;
+        }
+        let id = cols[0];
+        if id.contains('.') {
+            continue;
+        }
+        if let Some((a, b)) = id.split_once('-') {
+            let (_, b): (usize, usize) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
+            skip_until = b;
+            cur.tokens.push(cols[1].to_string());
+            continue;
+        }
+        let n: usize = id.parse().unwrap_or(0);
+        if n <= skip_until {
+            continue;
+        }
+        cur.tokens.push(cols[1].to_string());
+    }
+    if !cur.tokens.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+fn prf(tp: usize, pred: usize, gold: usize) -> (f64, f64, f64) {
+    let p = if pred == 0 {
+        0.0
+    } else {
+        tp as f64 / pred as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        tp as f64 / gold as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+fn eval_segment(path: &str, per_doc: usize, show_errors: bool) -> Result<bool> {
+    let sents = read_conllu(path)?;
+    let (mut b_tp, mut b_pred, mut b_gold) = (0, 0, 0);
+    let (mut s_tp, mut s_pred, mut s_gold) = (0, 0, 0);
+    let (mut t_tp, mut t_pred, mut t_gold) = (0, 0, 0);
+    let mut unaligned = 0;
+    for chunk in sents.chunks(per_doc) {
+        let mut doc = String::new();
+        let mut gold_spans = Vec::new();
+        let mut gold_toks = HashSet::new();
+        for s in chunk {
+            if !doc.is_empty() {
+                doc.push(' ');
+            }
+            let start = doc.len();
+            doc.push_str(&s.text);
+            gold_spans.push((start, doc.len()));
+            let mut cur = start;
+            for t in &s.tokens {
+                match doc[cur..].find(t.as_str()) {
+                    Some(p) => {
+                        gold_toks.insert((cur + p, cur + p + t.len()));
+                        cur += p + t.len();
+                    }
+                    None => unaligned += 1,
+                }
+            }
+        }
+        let block = kutip::Block {
+            kind: kutip::BlockKind::Paragraph,
+            start: 0,
+            end: doc.len(),
+        };
+        let a = kutip::segment::segment(&doc, vec![block]);
+        let pred_spans: Vec<(usize, usize)> =
+            a.sentences.iter().map(|s| (s.start, s.end)).collect();
+        let gold_set: HashSet<_> = gold_spans.iter().copied().collect();
+        let pred_set: HashSet<_> = pred_spans.iter().copied().collect();
+        s_tp += gold_set.intersection(&pred_set).count();
+        s_pred += pred_set.len();
+        s_gold += gold_set.len();
+        // boundaries: ends of sentences other than the document's last
+        let gb: HashSet<usize> = gold_spans[..gold_spans.len() - 1]
+            .iter()
+            .map(|s| s.1)
+            .collect();
+        let pb: HashSet<usize> = pred_spans[..pred_spans.len().saturating_sub(1)]
+            .iter()
+            .map(|s| s.1)
+            .collect();
+        b_tp += gb.intersection(&pb).count();
+        b_pred += pb.len();
+        b_gold += gb.len();
+        if show_errors {
+            for s in pred_spans.iter().filter(|s| !gold_set.contains(s)) {
+                println!("PRED {:?}", &doc[s.0..s.1]);
+            }
+            for s in gold_spans.iter().filter(|s| !pred_set.contains(s)) {
+                println!("GOLD {:?}", &doc[s.0..s.1]);
+            }
+        }
+        let pt: HashSet<_> = a.tokens.iter().map(|t| (t.start, t.end)).collect();
+        if show_errors {
+            for t in pt.difference(&gold_toks).take(20) {
+                println!("TOKEN+ {:?}", &doc[t.0..t.1]);
+            }
+            for t in gold_toks.difference(&pt).take(20) {
+                println!("TOKEN- {:?}", &doc[t.0..t.1]);
+            }
+        }
+        t_tp += pt.intersection(&gold_toks).count();
+        t_pred += pt.len();
+        t_gold += gold_toks.len();
+    }
+    let (bp, br, bf) = prf(b_tp, b_pred, b_gold);
+    let (sp, sr, sf) = prf(s_tp, s_pred, s_gold);
+    let (tp, tr, tf) = prf(t_tp, t_pred, t_gold);
+    println!(
+        "file: {path} ({} sentences, documents of {per_doc})",
+        sents.len()
+    );
+    println!("sentence boundaries: P {bp:.4} R {br:.4} F1 {bf:.4}  ({b_tp}/{b_pred} pred, {b_gold} gold)");
+    println!("sentence spans     : P {sp:.4} R {sr:.4} F1 {sf:.4}");
+    println!("tokens             : P {tp:.4} R {tr:.4} F1 {tf:.4}  ({unaligned} gold tokens not found in text)");
+    Ok(true)
+}

@@ -1,0 +1,152 @@
+//! Stage 1: split the text into lines and classify each as paragraph, heading, dateline,
+//! caption or boilerplate. A dateline at the start of the first paragraph becomes its own
+//! block ("JAKARTA, KOMPAS.com -"), followed by the paragraph proper.
+//!
+//! Decisions: boilerplate, caption and dateline markers are in `data/*.tsv`; a heading is a
+//! short line without closing punctuation that is followed by more text.
+
+use crate::doc::{Block, BlockKind};
+use crate::lexicon::LEX;
+
+/// Lines of `text` as trimmed byte ranges (empty lines skipped).
+fn lines(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        out.push((start + lead, start + lead + trimmed.len()));
+    }
+    out
+}
+
+fn is_heading(line: &str, has_next: bool) -> bool {
+    if !has_next {
+        return false;
+    }
+    let last = line.chars().last().unwrap_or('.');
+    if matches!(
+        last,
+        '.' | ',' | ';' | '!' | '?' | '"' | '”' | '’' | '…' | ')' | '\''
+    ) {
+        return false;
+    }
+    let words = line.split_whitespace().count();
+    if words == 0 || words > 12 || line.len() > 120 {
+        return false;
+    }
+    // A heading starts with a capital letter or a digit.
+    line.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Classify the lines of a document into blocks.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let ls = lines(text);
+    let mut out = Vec::with_capacity(ls.len() + 1);
+    let mut seen_paragraph = false;
+    for (i, &(s, e)) in ls.iter().enumerate() {
+        let line = &text[s..e];
+        let has_next = i + 1 < ls.len();
+        let kind = if LEX.boilerplate.matches(line) {
+            BlockKind::Boilerplate
+        } else if LEX.captions.matches(line) {
+            BlockKind::Caption
+        } else if is_heading(line, has_next) {
+            BlockKind::Heading
+        } else {
+            BlockKind::Paragraph
+        };
+        if kind == BlockKind::Paragraph && !seen_paragraph {
+            seen_paragraph = true;
+            if let Some(len) = dateline_len(line) {
+                out.push(Block {
+                    kind: BlockKind::Dateline,
+                    start: s,
+                    end: s + line[..len].trim_end().len(),
+                });
+                if s + len < e {
+                    out.push(Block {
+                        kind,
+                        start: s + len,
+                        end: e,
+                    });
+                }
+                continue;
+            }
+        }
+        out.push(Block {
+            kind,
+            start: s,
+            end: e,
+        });
+    }
+    out
+}
+
+/// Length in bytes of a dateline prefix of `line`, if it has one. The rest must be
+/// reporting: at least four words.
+fn dateline_len(line: &str) -> Option<usize> {
+    for re in &LEX.datelines {
+        if let Some(m) = re.find(line) {
+            let rest = &line[m.end()..];
+            let head = &line[..m.end()];
+            if rest.split_whitespace().count() >= 4 && head.split_whitespace().count() <= 6 {
+                return Some(m.end());
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<(BlockKind, String)> {
+        blocks(t)
+            .into_iter()
+            .map(|b| (b.kind, t[b.start..b.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn headings_boilerplate_datelines() {
+        let t = "JAKARTA, KOMPAS.com - Harga beras naik lagi pekan ini di pasar.\n\nPedagang mengeluh\nBaca juga: Harga Cabai Turun\n\"Kami rugi,\" kata Siti.\n(abc/def)";
+        let k = kinds(t);
+        assert_eq!(k[0], (BlockKind::Dateline, "JAKARTA, KOMPAS.com -".into()));
+        assert_eq!(k[1].0, BlockKind::Paragraph);
+        assert!(k[1].1.starts_with("Harga beras"));
+        assert_eq!(k[2], (BlockKind::Heading, "Pedagang mengeluh".into()));
+        assert_eq!(k[3].0, BlockKind::Boilerplate);
+        assert_eq!(k[4].0, BlockKind::Paragraph);
+        assert_eq!(k[5].0, BlockKind::Boilerplate);
+    }
+
+    #[test]
+    fn other_datelines() {
+        for (t, d) in [
+            (
+                "Jakarta - Polisi menangkap dua orang pelaku pencurian motor.",
+                "Jakarta -",
+            ),
+            (
+                "GAZA, (ANTARA) - Serangan udara menghantam kamp pengungsi semalam.",
+                "GAZA, (ANTARA) -",
+            ),
+            (
+                "Liputan6.com, Jakarta - Menteri itu hadir di rapat kerja DPR.",
+                "Liputan6.com, Jakarta -",
+            ),
+        ] {
+            let k = kinds(t);
+            assert_eq!(k[0], (BlockKind::Dateline, d.to_string()), "{t}");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The document model: the original text plus items that point into it by byte offsets.
+//! Invariant: for every item, `text[start..end]` is the item's text (char boundaries).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    Dateline,
+    Boilerplate,
+    Caption,
+}
+
+impl BlockKind {
+    /// May later stages take quotes, figures or mentions from this block?
+    pub fn is_content(self) -> bool {
+        matches!(self, BlockKind::Paragraph | BlockKind::Heading)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokKind {
+    Word,
+    Number,
+    Date,
+    Url,
+    Email,
+    Hashtag,
+    Mention,
+    /// A quotation mark; `open` tells its direction, decided from the surrounding spaces.
+    Quote,
+    Punct,
+    Symbol,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokKind,
+    /// Word ending in the clitic -nya (ujarnya, kelompoknya).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub nya: bool,
+    /// For quotes: true when the mark opens a quotation.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub open: bool,
+    /// Abbreviation with its period attached ("Dr.", "dll.").
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub abbrev: bool,
+    #[serde(skip)]
+    pub block: usize,
+    #[serde(skip)]
+    pub sent: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub block: usize,
+    /// Token index range `tok_start..tok_end`.
+    pub tok_start: usize,
+    pub tok_end: usize,
+}
+
+/// The result of blocks + segmentation over one text.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub blocks: Vec<Block>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+}
+
+/// Byte span with its text, used in ledger records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextSpan {
+    pub fn new(src: &str, start: usize, end: usize) -> TextSpan {
+        TextSpan {
+            text: src[start..end].to_string(),
+            start,
+            end,
+        }
+    }
+}
+
+impl Analysis {
+    pub fn tok_text<'a>(&self, src: &'a str, i: usize) -> &'a str {
+        let t = &self.tokens[i];
+        &src[t.start..t.end]
+    }
+    pub fn block_kind_of_token(&self, i: usize) -> BlockKind {
+        self.blocks[self.tokens[i].block].kind
+    }
+}

@@ -1,0 +1,184 @@
+//! Language data, parsed once from the files under `data/` (embedded at compile time).
+//! Every list a stage consults lives here; no stage keeps its own word lists.
+
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    src.lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbbrevKind {
+    Title,
+    Inner,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    Say,
+    Report,
+    According,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cue {
+    pub lemma: &'static str,
+    pub kind: CueKind,
+}
+
+/// Line markers: prefixes, exact lines and regexes.
+pub struct Markers {
+    prefixes: Vec<String>,
+    exact: HashSet<String>,
+    regexes: Vec<Regex>,
+}
+
+impl Markers {
+    fn parse(src: &'static str) -> Markers {
+        let mut m = Markers {
+            prefixes: vec![],
+            exact: HashSet::new(),
+            regexes: vec![],
+        };
+        for r in rows(src) {
+            if r.len() < 2 {
+                continue;
+            }
+            match r[0] {
+                "prefix" => m.prefixes.push(r[1].to_lowercase()),
+                "exact" => {
+                    m.exact.insert(r[1].to_lowercase());
+                }
+                "regex" => m.regexes.push(Regex::new(r[1]).expect("marker regex")),
+                _ => {}
+            }
+        }
+        m
+    }
+
+    pub fn matches(&self, line: &str) -> bool {
+        let t = line.trim();
+        let low = t.to_lowercase();
+        self.exact.contains(&low)
+            || self.prefixes.iter().any(|p| low.starts_with(p.as_str()))
+            || self.regexes.iter().any(|r| r.is_match(t))
+    }
+}
+
+pub struct Lexicon {
+    pub abbrevs: HashMap<String, AbbrevKind>,
+    pub boilerplate: Markers,
+    pub captions: Markers,
+    pub datelines: Vec<Regex>,
+    pub cues: HashMap<&'static str, Cue>,
+    /// Titles keyed by their first word; each entry lists (words, is_role), longest first.
+    pub titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
+    pub org_names: HashSet<&'static str>,
+    pub org_heads: HashSet<&'static str>,
+    pub places: HashSet<&'static str>,
+    pub words: WordLists,
+}
+
+/// Small closed word classes used by several stages (data/words.tsv).
+pub struct WordLists {
+    pub classes: HashMap<&'static str, HashSet<&'static str>>,
+}
+
+impl WordLists {
+    pub fn is(&self, class: &str, word_lower: &str) -> bool {
+        self.classes
+            .get(class)
+            .is_some_and(|s| s.contains(word_lower))
+    }
+}
+
+pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut abbrevs = HashMap::new();
+    for r in rows(include_str!("../data/abbreviations.tsv")) {
+        let kind = match r.get(1).copied() {
+            Some("title") => AbbrevKind::Title,
+            Some("end") => AbbrevKind::End,
+            _ => AbbrevKind::Inner,
+        };
+        abbrevs.insert(r[0].to_lowercase(), kind);
+    }
+    let datelines = rows(include_str!("../data/datelines.tsv"))
+        .map(|r| Regex::new(r[0]).expect("dateline regex"))
+        .collect();
+    let mut cues = HashMap::new();
+    for r in rows(include_str!("../data/cues.tsv")) {
+        if r.len() < 3 {
+            continue;
+        }
+        let kind = match r[2] {
+            "say" => CueKind::Say,
+            "according" => CueKind::According,
+            _ => CueKind::Report,
+        };
+        cues.insert(r[0], Cue { lemma: r[1], kind });
+    }
+    let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::new();
+    for r in rows(include_str!("../data/titles.tsv")) {
+        let words: Vec<&'static str> = r[0].split(' ').collect();
+        let role = r.get(1).copied() != Some("honorific");
+        titles.entry(words[0]).or_default().push((words, role));
+    }
+    for v in titles.values_mut() {
+        v.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+    }
+    let mut org_names = HashSet::new();
+    let mut org_heads = HashSet::new();
+    for r in rows(include_str!("../data/organizations.tsv")) {
+        if r.get(1).copied() == Some("head") {
+            org_heads.insert(r[0]);
+        } else {
+            org_names.insert(r[0]);
+        }
+    }
+    let places = rows(include_str!("../data/places.tsv"))
+        .map(|r| r[0])
+        .collect();
+    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    for r in rows(include_str!("../data/words.tsv")) {
+        if r.len() >= 2 {
+            let set = classes.entry(r[0]).or_default();
+            for w in r[1].split(' ') {
+                set.insert(w);
+            }
+        }
+    }
+    Lexicon {
+        abbrevs,
+        boilerplate: Markers::parse(include_str!("../data/boilerplate.tsv")),
+        captions: Markers::parse(include_str!("../data/captions.tsv")),
+        datelines,
+        cues,
+        titles,
+        org_names,
+        org_heads,
+        places,
+        words: WordLists { classes },
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse() {
+        let l = &*LEX;
+        assert_eq!(l.abbrevs.get("dll"), Some(&AbbrevKind::End));
+        assert_eq!(l.cues.get("mengatakan").map(|c| c.lemma), Some("kata"));
+        assert!(l.boilerplate.matches("Baca juga: Sesuatu"));
+        assert!(!l.boilerplate.matches("Bacaan ini penting."));
+        assert!(l.places.contains("Rafah"));
+        assert!(l.words.is("pronoun", "beliau"));
+    }
+}
