@@ -193,3 +193,107 @@ fn detik_corpus_runs_without_error() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 909);
 }
+
+#[test]
+fn rafah_statements() {
+    let Some(p) = shared("examples/rafah.txt") else {
+        return;
+    };
+    let o = kutip().arg("extract").arg(&p).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let qs = v["quotes"].as_array().unwrap();
+    // (kind, speaker, mention, role, cue text, content prefix)
+    let want = [
+        (
+            "direct",
+            "Netanyahu",
+            "Netanyahu",
+            None,
+            "jelas",
+            "Pertama di antaranya",
+        ),
+        (
+            "direct",
+            "Netanyahu",
+            "tegasnya",
+            None,
+            "tegasnya",
+            "Israel tidak bisa",
+        ),
+        (
+            "indirect",
+            "Yoav Gallant",
+            "Menteri Pertahanan Israel, Yoav Gallant",
+            Some("Menteri Pertahanan Israel"),
+            "mengatakan",
+            "Hamas tampaknya",
+        ),
+        (
+            "direct",
+            "Yoav Gallant",
+            "Gallant",
+            Some("Menteri Pertahanan Israel"),
+            "kata",
+            "Kami mengamati",
+        ),
+        (
+            "direct",
+            "Yoav Gallant",
+            "jelasnya",
+            Some("Menteri Pertahanan Israel"),
+            "jelasnya",
+            "Ini berarti",
+        ),
+        (
+            "mixed",
+            "Ismail Haniyeh",
+            "Ketua Hamas, Ismail Haniyeh",
+            Some("Ketua Hamas"),
+            "mengatakan",
+            "kelompoknya masih",
+        ),
+        (
+            "mixed",
+            "Hamas",
+            "Hamas",
+            None,
+            "meminta",
+            "agar Israel menjamin",
+        ),
+        (
+            "mixed",
+            "Ismail Haniyeh",
+            "Haniyeh",
+            Some("Ketua Hamas"),
+            "menyalahkan",
+            "berlanjutnya agresi",
+        ),
+    ];
+    for (i, w) in want.iter().enumerate() {
+        let q = &qs[i];
+        assert_eq!(q["kind"], w.0, "#{i} {q}");
+        assert_eq!(q["speaker"]["name"], w.1, "#{i}");
+        assert_eq!(q["speaker"]["mention"]["text"], w.2, "#{i}");
+        assert_eq!(q["role"].as_str(), w.3, "#{i}");
+        assert_eq!(q["cue"]["text"], w.4, "#{i}");
+        assert!(q["text"].as_str().unwrap().starts_with(w.5), "#{i}");
+    }
+    // only the optional warning attributed to Israel may follow
+    assert!(qs.len() == 8 || (qs.len() == 9 && qs[8]["speaker"]["name"] == "Israel"));
+    let text = std::fs::read_to_string(&p).unwrap();
+    let baca = text.find("Baca juga").unwrap();
+    let baca_end = baca + text[baca..].find('\n').unwrap();
+    for q in qs {
+        let s = q["start"].as_u64().unwrap() as usize;
+        assert!(!(baca..baca_end).contains(&s));
+        assert_eq!(
+            &text[s..q["end"].as_u64().unwrap() as usize],
+            q["text"].as_str().unwrap()
+        );
+    }
+    for e in v["entities"].as_array().unwrap() {
+        for m in e["mentions"].as_array().unwrap() {
+            assert!(!(baca..baca_end).contains(&(m["start"].as_u64().unwrap() as usize)));
+        }
+    }
+}

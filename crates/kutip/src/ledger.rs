@@ -1,6 +1,8 @@
 //! The ledger: the serialisable result of the pipeline for one document (schema `kutip/1`).
 
 use crate::doc::{Analysis, Block};
+use crate::entities::{Entities, Entity};
+use crate::statements::Quote;
 use serde::{Deserialize, Serialize};
 
 pub const SCHEMA: &str = "kutip/1";
@@ -20,27 +22,48 @@ pub struct Meta {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Ledger {
     pub id: String,
-    pub schema: String,
+    pub schema: &'static str,
     pub meta: Meta,
     pub blocks: Vec<Block>,
-    pub quotes: Vec<serde_json::Value>,
-    pub figures: Vec<serde_json::Value>,
-    pub entities: Vec<serde_json::Value>,
+    pub quotes: Vec<Quote>,
+    pub figures: Vec<crate::figures::Figure>,
+    pub entities: Vec<Entity>,
+}
+
+/// Everything the stages found, with token-level detail (for PFSA-ID and the tagger).
+pub struct Full {
+    pub analysis: Analysis,
+    pub entities: Entities,
+    pub quotes: Vec<Quote>,
+}
+
+/// Run blocks, segmentation, entities and statements.
+pub fn analyze_full(text: &str) -> Full {
+    let analysis = crate::segment::analyze(text);
+    let inside = crate::statements::inside_quotes(text, &analysis);
+    let mut entities = crate::entities::find(text, &analysis, &inside);
+    let quotes = crate::statements::find(text, &analysis, &mut entities);
+    Full {
+        analysis,
+        entities,
+        quotes,
+    }
 }
 
 /// Run the whole pipeline over one document.
 pub fn extract(id: &str, text: &str, meta: Meta) -> Ledger {
-    let a: Analysis = crate::segment::analyze(text);
+    let full = analyze_full(text);
+    let figures = crate::figures::find(text, &full, meta.date.as_deref());
     Ledger {
         id: id.to_string(),
-        schema: SCHEMA.to_string(),
+        schema: SCHEMA,
         meta,
-        blocks: a.blocks,
-        quotes: vec![],
-        figures: vec![],
-        entities: vec![],
+        blocks: full.analysis.blocks,
+        quotes: full.quotes,
+        figures,
+        entities: full.entities.entities,
     }
 }

@@ -14,9 +14,12 @@
 
 pub mod blocks;
 pub mod doc;
+pub mod entities;
+pub mod figures;
 pub mod ledger;
 pub mod lexicon;
 pub mod segment;
+pub mod statements;
 
 pub use doc::{Analysis, Block, BlockKind, Sentence, TokKind, Token};
 pub use ledger::{extract, Ledger, Meta, SCHEMA};

@@ -1,0 +1,492 @@
+//! Stage 3: mentions of persons, organisations and places, grouped into document entities.
+//!
+//! A mention is a run of capitalised tokens in a content block. Its first words may be a title
+//! (data/titles.tsv) extended by role words (data/words.tsv `role_word`), an organisation
+//! (data/organizations.tsv) or a place (data/places.tsv). "Gallant" joins "Yoav Gallant" when
+//! its words are part of the fuller name; the fullest form is the entity's name.
+
+use crate::doc::{Analysis, TokKind};
+use crate::lexicon::LEX;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Span {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entity {
+    pub id: usize,
+    pub name: String,
+    pub kind: EntityKind,
+    pub mentions: Vec<Span>,
+    pub roles: Vec<String>,
+    pub affiliations: Vec<String>,
+}
+
+/// A mention found in the text, with the parts of a person's introduction.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub entity: usize,
+    /// Whole span (role + name for "Presiden Joko Widodo"; with the comma for appositions).
+    pub start: usize,
+    pub end: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    /// Token ranges of the parts, when present.
+    pub role: Option<(usize, usize)>,
+    pub affiliation: Option<(usize, usize)>,
+    pub name: Option<(usize, usize)>,
+    pub apposition: bool,
+    pub in_quote: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Entities {
+    pub entities: Vec<Entity>,
+    pub mentions: Vec<Mention>,
+    /// For each token, the index of the mention covering it.
+    pub mention_at: Vec<Option<usize>>,
+    name_words: Vec<Vec<String>>,
+}
+
+fn cap(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+fn is_acronym(s: &str) -> bool {
+    s.len() >= 2
+        && s.len() <= 6
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+impl Entities {
+    fn find_or_add(&mut self, kind: EntityKind, words: &[String]) -> usize {
+        let name = words.join(" ");
+        // same kind, or an unknown name joining a known one
+        for (i, e) in self.entities.iter_mut().enumerate() {
+            let ew = &self.name_words[i];
+            let compatible =
+                e.kind == kind || e.kind == EntityKind::Other || kind == EntityKind::Other;
+            if !compatible {
+                continue;
+            }
+            if *ew == words {
+                if e.kind == EntityKind::Other {
+                    e.kind = kind;
+                }
+                return i;
+            }
+            let person_like = matches!(e.kind, EntityKind::Person | EntityKind::Other)
+                && matches!(kind, EntityKind::Person | EntityKind::Other);
+            if person_like && !words.is_empty() && !ew.is_empty() {
+                if contains_seq(ew, words) {
+                    if e.kind == EntityKind::Other {
+                        e.kind = kind;
+                    }
+                    return i;
+                }
+                if contains_seq(words, ew) {
+                    e.name = name.clone();
+                    self.name_words[i] = words.to_vec();
+                    if e.kind == EntityKind::Other {
+                        e.kind = kind;
+                    }
+                    return i;
+                }
+            }
+        }
+        let id = self.entities.len();
+        self.entities.push(Entity {
+            id,
+            name,
+            kind,
+            mentions: vec![],
+            roles: vec![],
+            affiliations: vec![],
+        });
+        self.name_words.push(words.to_vec());
+        id
+    }
+
+    pub fn set_kind(&mut self, e: usize, kind: EntityKind) {
+        if let Some(x) = self.entities.get_mut(e) {
+            if x.kind == EntityKind::Other {
+                x.kind = kind;
+            }
+        }
+    }
+
+    /// A person or unknown entity whose name contains this word.
+    pub fn person_named(&self, w: &str) -> Option<usize> {
+        self.name_words.iter().enumerate().position(|(i, ws)| {
+            matches!(
+                self.entities[i].kind,
+                EntityKind::Person | EntityKind::Other
+            ) && ws.iter().any(|x| x == w)
+        })
+    }
+
+    /// Entity of the organisation named in this role phrase, if known.
+    pub fn org_named(&self, name: &str) -> Option<usize> {
+        self.entities
+            .iter()
+            .position(|e| e.kind == EntityKind::Organization && e.name == name)
+    }
+}
+
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Length in tokens of a title at `i` (data/titles.tsv), with whether it is a role.
+fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
+    let first = words.get(i)?;
+    let cands = LEX.titles.get(first)?;
+    for (ws, role) in cands {
+        if words.len() >= i + ws.len() && ws.iter().zip(&words[i..]).all(|(a, b)| a == b) {
+            return Some((ws.len(), *role));
+        }
+    }
+    None
+}
+
+/// Length in tokens of a place name starting at `i` (up to three words).
+fn place_len(words: &[&str], i: usize, end: usize) -> usize {
+    for n in (1..=3).rev() {
+        if i + n <= end && LEX.places.contains(words[i..i + n].join(" ").as_str()) {
+            return n;
+        }
+    }
+    0
+}
+
+fn is_org_word(w: &str) -> bool {
+    LEX.org_heads.contains(w) || LEX.org_names.contains(w)
+}
+
+pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
+    let mut ents = Entities {
+        mention_at: vec![None; a.tokens.len()],
+        ..Default::default()
+    };
+    let words: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
+    for s in &a.sentences {
+        if !a.blocks[s.block].kind.is_content() {
+            continue;
+        }
+        let mut i = s.tok_start;
+        while i < s.tok_end {
+            let starts = |k: usize| {
+                a.tokens[k].kind == TokKind::Word
+                    && (cap(words[k]) || a.tokens[k].abbrev && cap(words[k]))
+            };
+            if !starts(i) {
+                i += 1;
+                continue;
+            }
+            // maximal run of capitalised words (name links allowed inside)
+            let mut j = i;
+            while j < s.tok_end {
+                if starts(j)
+                    || (j > i
+                        && j + 1 < s.tok_end
+                        && LEX.words.is("name_link", words[j])
+                        && starts(j + 1))
+                {
+                    j += 1;
+                } else if j > i
+                    && words[j] == "("
+                    && j + 2 < s.tok_end
+                    && is_acronym(words[j + 1])
+                    && words[j + 2] == ")"
+                {
+                    j += 3; // "Komisi Pemilihan Umum ( KPU )"
+                } else {
+                    break;
+                }
+            }
+            let mut k = i;
+            while k < j && LEX.words.is("not_name", words[k]) && title_at(&words, k).is_none() {
+                k += 1;
+            }
+            // a lone sentence-initial word is an ordinary capitalised word unless known
+            let first = k == s.tok_start
+                || (k > s.tok_start
+                    && matches!(a.tokens[k - 1].kind, TokKind::Quote | TokKind::Punct));
+            let known = title_at(&words, k).is_some()
+                || is_org_word(words[k])
+                || LEX.places.contains(words[k])
+                || is_acronym(words[k]);
+            if k + 1 == j && first && !known && ents.person_named(words[k]).is_none() {
+                k = j;
+            }
+            let mut end = j;
+            if k < j {
+                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted);
+            }
+            i = end.max(j).max(i + 1);
+        }
+    }
+    // lower-case references to an organisation: "kelompoknya"
+    ents
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyse_chunk(
+    src: &str,
+    a: &Analysis,
+    words: &[&str],
+    ents: &mut Entities,
+    i: usize,
+    j: usize,
+    sent_end: usize,
+    quoted: &[bool],
+) -> usize {
+    let owned = |r: std::ops::Range<usize>| -> Vec<String> {
+        words[r]
+            .iter()
+            .filter(|w| !matches!(**w, "(" | ")"))
+            .map(|w| w.to_string())
+            .collect()
+    };
+    let in_quote = quoted.get(i).copied().unwrap_or(false);
+    let push = |ents: &mut Entities,
+                entity: usize,
+                ts: usize,
+                te: usize,
+                role: Option<(usize, usize)>,
+                aff: Option<(usize, usize)>,
+                name: Option<(usize, usize)>,
+                appo: bool| {
+        let (start, end) = (a.tokens[ts].start, a.tokens[te - 1].end);
+        let mi = ents.mentions.len();
+        ents.mentions.push(Mention {
+            entity,
+            start,
+            end,
+            tok_start: ts,
+            tok_end: te,
+            role,
+            affiliation: aff,
+            name,
+            apposition: appo,
+            in_quote,
+        });
+        for t in ts..te {
+            ents.mention_at[t] = Some(mi);
+        }
+        let e = &mut ents.entities[entity];
+        let (ns, ne) = name.unwrap_or((ts, te));
+        e.mentions.push(Span {
+            text: src[a.tokens[ns].start..a.tokens[ne - 1].end].to_string(),
+            start: a.tokens[ns].start,
+            end: a.tokens[ne - 1].end,
+        });
+        if let Some((rs, re)) = role {
+            let r = src[a.tokens[rs].start..a.tokens[re - 1].end].to_string();
+            if !e.roles.contains(&r) {
+                e.roles.push(r);
+            }
+        }
+        if let Some((s, t)) = aff {
+            let r = src[a.tokens[s].start..a.tokens[t - 1].end].to_string();
+            if !e.affiliations.contains(&r) {
+                e.affiliations.push(r);
+            }
+        }
+    };
+
+    // 1. title + role words (+ organisation/place) + name
+    if let Some((tl, is_role)) = title_at(words, i) {
+        let mut r = i + tl;
+        let mut aff_start = None;
+        while r < j {
+            let w = words[r];
+            if let Some((l, _)) = title_at(words, r) {
+                if LEX.words.is("rank", w) || !is_role {
+                    break;
+                }
+                r += l;
+                continue;
+            }
+            let pl = place_len(words, r, j);
+            if pl > 0 && aff_start.is_none() && r + pl < j {
+                r += pl;
+            } else if LEX.words.is("role_word", w) && !LEX.words.is("rank", w) {
+                r += 1;
+            } else if is_org_word(w)
+                || LEX.places.contains(w)
+                || w == "("
+                || w == ")"
+                || is_acronym(w)
+            {
+                if aff_start.is_none() && is_org_word(w) || (aff_start.is_none() && is_acronym(w)) {
+                    aff_start = Some(r);
+                }
+                // an organisation runs over the following capitalised words, up to the name
+                r += 1;
+                if aff_start.is_some() {
+                    while r < j
+                        && (LEX.words.is("role_word", words[r])
+                            || LEX.places.contains(words[r])
+                            || is_org_word(words[r])
+                            || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
+                            || is_acronym(words[r]))
+                        && !LEX.words.is("rank", words[r])
+                    {
+                        r += 1;
+                    }
+                }
+            } else {
+                break;
+            }
+        }
+        let role_end = r;
+        let role = if is_role { Some((i, role_end)) } else { None };
+        let aff = aff_start.map(|s| (s, role_end));
+        let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
+        if role_end < j {
+            // name follows directly: "Presiden Joko Widodo"
+            let name_start = if is_role { role_end } else { i };
+            let id = ents.find_or_add(EntityKind::Person, &owned(name_start..j));
+            let _ = aff_entity;
+            push(ents, id, i, j, role, aff, Some((name_start, j)), false);
+            return j;
+        }
+        // apposition: "Ketua Hamas, Ismail Haniyeh"
+        if j + 1 < sent_end
+            && words[j] == ","
+            && a.tokens[j + 1].kind == TokKind::Word
+            && cap(words[j + 1])
+        {
+            let mut n = j + 1;
+            while n < sent_end
+                && a.tokens[n].kind == TokKind::Word
+                && (cap(words[n]) || LEX.words.is("name_link", words[n]))
+            {
+                n += 1;
+            }
+            if title_at(words, j + 1).is_none() && !is_org_word(words[j + 1]) {
+                let id = ents.find_or_add(EntityKind::Person, &owned(j + 1..n));
+                push(ents, id, i, n, role, aff, Some((j + 1, n)), true);
+                return n;
+            }
+        }
+        // a title alone ("Presiden") is a reference handled by statements; an organisation
+        // inside it is still a mention
+        if let (Some(id), Some((s, e))) = (aff_entity, aff) {
+            push(ents, id, s, e, None, None, None, false);
+        }
+        return j;
+    }
+    // 2. organisations
+    if is_org_word(words[i])
+        || (j - i == 1 && is_acronym(words[i]) && !LEX.places.contains(words[i]))
+    {
+        let id = ents.find_or_add(EntityKind::Organization, &owned(i..j));
+        push(ents, id, i, j, None, None, None, false);
+        return j;
+    }
+    // 3. places (the whole run, or its leading place name)
+    let whole = owned(i..j).join(" ");
+    if LEX.places.contains(whole.as_str()) {
+        let id = ents.find_or_add(EntityKind::Place, &owned(i..j));
+        push(ents, id, i, j, None, None, None, false);
+        return j;
+    }
+    if LEX.places.contains(words[i]) && j - i <= 2 {
+        let id = ents.find_or_add(EntityKind::Place, &owned(i..i + 1));
+        push(ents, id, i, i + 1, None, None, None, false);
+        if i + 1 < j {
+            return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted);
+        }
+        return j;
+    }
+    // 4. a name, possibly followed by an apposition with a title: "Yoav Gallant, Menteri ..."
+    let kind = EntityKind::Other;
+    let id = ents.find_or_add(kind, &owned(i..j));
+    if j + 1 < sent_end && words[j] == "," {
+        if let Some((tl, true)) = title_at(words, j + 1) {
+            let mut r = j + 1 + tl;
+            while r < sent_end && a.tokens[r].kind == TokKind::Word && cap(words[r]) {
+                r += 1;
+            }
+            // "Netanyahu, Ketua Hamas, Ismail Haniyeh": the title belongs to the next name
+            let next_is_name = r + 1 < sent_end
+                && words[r] == ","
+                && a.tokens[r + 1].kind == TokKind::Word
+                && cap(words[r + 1]);
+            if next_is_name {
+                push(ents, id, i, j, None, None, Some((i, j)), false);
+                return j;
+            }
+            ents.set_kind(id, EntityKind::Person);
+            push(ents, id, i, r, Some((j + 1, r)), None, Some((i, j)), true);
+            return r;
+        }
+    }
+    push(ents, id, i, j, None, None, Some((i, j)), false);
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ents(t: &str) -> Entities {
+        let a = crate::segment::analyze(t);
+        let q = vec![false; a.tokens.len()];
+        find(t, &a, &q)
+    }
+
+    #[test]
+    fn titles_appositions_and_merging() {
+        let e = ents("Menteri Pertahanan Israel, Yoav Gallant mengatakan sesuatu. Kata Gallant lagi. Ketua Hamas, Ismail Haniyeh juga. Presiden Joko Widodo hadir di Jakarta.");
+        let names: Vec<(&str, EntityKind)> = e
+            .entities
+            .iter()
+            .map(|x| (x.name.as_str(), x.kind))
+            .collect();
+        assert!(
+            names.contains(&("Yoav Gallant", EntityKind::Person)),
+            "{names:?}"
+        );
+        assert!(names.contains(&("Ismail Haniyeh", EntityKind::Person)));
+        assert!(names.contains(&("Hamas", EntityKind::Organization)));
+        assert!(names.contains(&("Joko Widodo", EntityKind::Person)));
+        assert!(names.contains(&("Jakarta", EntityKind::Place)));
+        let g = e
+            .entities
+            .iter()
+            .find(|x| x.name == "Yoav Gallant")
+            .unwrap();
+        assert_eq!(g.mentions.len(), 2, "{:?}", g.mentions);
+        assert_eq!(g.roles, vec!["Menteri Pertahanan Israel"]);
+        let h = e
+            .entities
+            .iter()
+            .find(|x| x.name == "Ismail Haniyeh")
+            .unwrap();
+        assert_eq!(h.affiliations, vec!["Hamas"]);
+    }
+
+    #[test]
+    fn organisations_with_heads() {
+        let e = ents("Data itu dirilis Kementerian Kesehatan Gaza pada pagi hari.");
+        assert_eq!(e.entities[0].name, "Kementerian Kesehatan Gaza");
+        assert_eq!(e.entities[0].kind, EntityKind::Organization);
+    }
+}
