@@ -15,6 +15,9 @@ pub enum EvalCmd {
         #[arg(long)]
         errors: bool,
     },
+    /// Span precision, recall and F1 (micro and per label) of `kutip tag` on a PFSA-ID file,
+    /// against the file's own labels.
+    Pfsa { file: String },
 }
 
 pub fn run(cmd: EvalCmd) -> Result<bool> {
@@ -24,6 +27,7 @@ pub fn run(cmd: EvalCmd) -> Result<bool> {
             per_doc,
             errors,
         } => eval_segment(&file, per_doc.max(1), errors),
+        EvalCmd::Pfsa { file } => eval_pfsa(&file),
     }
 }
 
@@ -190,5 +194,64 @@ fn eval_segment(path: &str, per_doc: usize, show_errors: bool) -> Result<bool> {
     println!("sentence boundaries: P {bp:.4} R {br:.4} F1 {bf:.4}  ({b_tp}/{b_pred} pred, {b_gold} gold)");
     println!("sentence spans     : P {sp:.4} R {sr:.4} F1 {sf:.4}");
     println!("tokens             : P {tp:.4} R {tr:.4} F1 {tf:.4}  ({unaligned} gold tokens not found in text)");
+    Ok(true)
+}
+
+fn read_pfsa(path: &str) -> Result<Vec<kutip::pfsa::PSentence>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{path}: invalid UTF-8 at byte {}",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(kutip::pfsa::parse(&src))
+}
+
+pub fn tag_file(path: &str) -> Result<bool> {
+    use std::io::Write;
+    let sents = read_pfsa(path)?;
+    let labels = kutip::pfsa::tag(&sents);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (s, l) in sents.iter().zip(&labels) {
+        for (t, lab) in s.tokens.iter().zip(l) {
+            writeln!(out, "{t}\t{lab}")?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(true)
+}
+
+pub fn print_scores(scores: &std::collections::BTreeMap<String, (usize, usize, usize)>) {
+    let (mut tp, mut pr, mut go) = (0, 0, 0);
+    println!(
+        "{:<12} {:>7} {:>7} {:>7} {:>6} {:>6}",
+        "label", "P", "R", "F1", "pred", "gold"
+    );
+    for (l, &(a, b, c)) in scores {
+        let (p, r, f) = prf(a, b, c);
+        println!("{l:<12} {p:>7.4} {r:>7.4} {f:>7.4} {b:>6} {c:>6}");
+        tp += a;
+        pr += b;
+        go += c;
+    }
+    let (p, r, f) = prf(tp, pr, go);
+    println!("{:<12} {p:>7.4} {r:>7.4} {f:>7.4} {pr:>6} {go:>6}", "micro");
+}
+
+fn eval_pfsa(path: &str) -> Result<bool> {
+    let sents = read_pfsa(path)?;
+    let gold: Vec<Vec<String>> = sents.iter().map(|s| s.labels.clone()).collect();
+    let t = std::time::Instant::now();
+    let pred = kutip::pfsa::tag(&sents);
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "file: {path} ({} sentences, {} articles, tagged in {secs:.2}s)",
+        sents.len(),
+        kutip::pfsa::articles(&sents).len()
+    );
+    print_scores(&kutip::pfsa::score(&gold, &pred));
     Ok(true)
 }

@@ -57,6 +57,8 @@ enum Cmd {
         #[command(subcommand)]
         what: eval::EvalCmd,
     },
+    /// Label a PFSA-ID token-per-line file (`token<TAB>label` out, same tokens and blank lines).
+    Tag { file: String },
     /// Measure extract throughput (MB/s, documents/s), on one core and on all cores.
     Bench {
         #[command(flatten)]
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
         }),
         Cmd::Eval { what } => eval::run(what),
         Cmd::Bench { input, repeat } => bench(&input, repeat),
+        Cmd::Tag { file } => eval::tag_file(&file),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

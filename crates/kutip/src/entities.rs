@@ -8,6 +8,7 @@
 use crate::doc::{Analysis, TokKind};
 use crate::lexicon::LEX;
 use serde::Serialize;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,8 +69,27 @@ fn cap(s: &str) -> bool {
 fn is_acronym(s: &str) -> bool {
     s.len() >= 2
         && s.len() <= 6
+        && s.chars().any(|c| c.is_ascii_uppercase())
         && s.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A derived Indonesian noun (ke-/pe-/per-...-an: "Ketahanan", "Pertanian") is not a name.
+fn is_derived_noun(w: &str) -> bool {
+    let l = w.to_lowercase();
+    l.len() > 7 && l.ends_with("an") && ["ke", "pe"].iter().any(|p| l.starts_with(p))
+}
+
+/// Can this word be part of a person's name?
+fn name_like(w: &str) -> bool {
+    cap(w)
+        && !is_org_word(w)
+        && !LEX.words.is("org_word", w)
+        && !LEX.words.is("role_word", w)
+        && !LEX.places.contains(w)
+        && !is_derived_noun(w)
+        && !(is_acronym(w) && w.len() > 2)
+        && !matches!(w, "(" | ")")
 }
 
 impl Entities {
@@ -183,6 +203,23 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
         ..Default::default()
     };
     let words: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
+    // capitalised words that stand alone somewhere (not sentence-initial): "kata Agung"
+    let mut solo: HashSet<&str> = HashSet::new();
+    for s in &a.sentences {
+        for k in s.tok_start + 1..s.tok_end {
+            let w = words[k];
+            let alone_before = !cap(words[k - 1]);
+            let alone_after = k + 1 >= s.tok_end || !cap(words[k + 1]);
+            if cap(w)
+                && alone_before
+                && alone_after
+                && a.tokens[k].kind == TokKind::Word
+                && name_like(w)
+            {
+                solo.insert(w);
+            }
+        }
+    }
     for s in &a.sentences {
         if !a.blocks[s.block].kind.is_content() {
             continue;
@@ -235,7 +272,7 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             }
             let mut end = j;
             if k < j {
-                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted);
+                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted, &solo);
             }
             i = end.max(j).max(i + 1);
         }
@@ -254,6 +291,7 @@ fn analyse_chunk(
     j: usize,
     sent_end: usize,
     quoted: &[bool],
+    solo: &HashSet<&str>,
 ) -> usize {
     let owned = |r: std::ops::Range<usize>| -> Vec<String> {
         words[r]
@@ -359,8 +397,31 @@ fn analyse_chunk(
         let aff = aff_start.map(|s| (s, role_end));
         let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
         if role_end < j {
-            // name follows directly: "Presiden Joko Widodo"
-            let name_start = if is_role { role_end } else { i };
+            // name follows directly: "Presiden Joko Widodo". The name is the tail of the run
+            // that looks like a name; a word used on its own elsewhere ("kata Agung") marks
+            // where it begins; rank words before it belong to it.
+            let mut ns = j;
+            while ns > role_end && name_like(words[ns - 1]) && j - ns < 4 {
+                ns -= 1;
+            }
+            if ns == j {
+                ns = j - 1;
+            }
+            if let Some(p) = (ns..j).find(|&p| solo.contains(words[p])) {
+                ns = p;
+            }
+            while ns > role_end && LEX.words.is("rank", words[ns - 1]) {
+                ns -= 1;
+            }
+            let name_start = if is_role { ns.max(role_end) } else { i };
+            let (role, aff) = if is_role && name_start > role_end {
+                // the words between the role and the name are its organisation
+                let a0 = aff.map(|x| x.0).unwrap_or(role_end);
+                (Some((i, a0)), Some((a0, name_start)))
+            } else {
+                (role, aff)
+            };
+            let role = role.filter(|r| r.1 > r.0);
             let id = ents.find_or_add(EntityKind::Person, &owned(name_start..j));
             let _ = aff_entity;
             push(ents, id, i, j, role, aff, Some((name_start, j)), false);
@@ -411,7 +472,7 @@ fn analyse_chunk(
         let id = ents.find_or_add(EntityKind::Place, &owned(i..i + 1));
         push(ents, id, i, i + 1, None, None, None, false);
         if i + 1 < j {
-            return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted);
+            return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, solo);
         }
         return j;
     }

@@ -365,6 +365,10 @@ impl Ctx<'_> {
         {
             k -= 1;
         }
+        // "X, anggota tim, mengatakan" / "X, mengatakan"
+        if k > 0 && self.same_sent(k - 1, c) && self.w(k - 1) == "," {
+            k -= 1;
+        }
         if k == 0 || !self.same_sent(k - 1, c) || self.inside[k - 1] {
             return None;
         }

@@ -1,0 +1,438 @@
+//! The PFSA-ID interface: read the token-per-line format, rebuild article text from tokens,
+//! label tokens from the pipeline's findings (BILOU over the 11 PFSA-ID labels), and score
+//! spans the way seqeval does (exact label and token range).
+//!
+//! Conventions of the corpus that the labelling follows (learned from `train.txt`):
+//! STATEMENT spans a direct quotation with its marks; CUE is the bare cue of a direct quote
+//! (`kata`, `ujar`), CUECOREF its -nya form (`ujarnya`); PERSON, ROLE and AFFILIATION mark the
+//! introduction of a person who is quoted, PERSONCOREF later mentions in attributions; ISSUE is
+//! the lead sentence without its final period; EVENT, DATETIME and LOCATION describe the
+//! occasion after an attribution (`saat dihubungi`, `Jumat (11/12/2020)`, `di Jakarta`).
+
+use crate::doc::TokKind;
+use crate::lexicon::LEX;
+use std::collections::{BTreeMap, HashSet};
+
+pub const LABELS: [&str; 11] = [
+    "PERSON",
+    "PERSONCOREF",
+    "ROLE",
+    "AFFILIATION",
+    "CUE",
+    "CUECOREF",
+    "STATEMENT",
+    "ISSUE",
+    "EVENT",
+    "DATETIME",
+    "LOCATION",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct PSentence {
+    pub tokens: Vec<String>,
+    pub labels: Vec<String>,
+}
+
+/// Parse the token-per-line format. Returns sentences, or an error naming the line.
+pub fn parse(src: &str) -> Vec<PSentence> {
+    let mut out = Vec::new();
+    let mut cur = PSentence::default();
+    for line in src.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            if !cur.tokens.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let mut parts = line.split('\t');
+        let tok = parts.next().unwrap_or("").to_string();
+        let lab = parts.next().unwrap_or("O").trim().to_string();
+        cur.tokens.push(tok);
+        cur.labels
+            .push(if lab.is_empty() { "O".into() } else { lab });
+    }
+    if !cur.tokens.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn is_dateline_start(s: &PSentence) -> bool {
+    let head: Vec<&str> = s.tokens.iter().take(8).map(|t| t.as_str()).collect();
+    head.iter().any(|t| matches!(*t, "—" | "–" | "-"))
+        && head.iter().any(|t| t.to_uppercase().contains("KOMPAS"))
+        && head
+            .first()
+            .is_some_and(|t| t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()))
+}
+
+/// Group sentences into articles: a new article starts at a dateline ("JAKARTA, KOMPAS —").
+pub fn articles(sents: &[PSentence]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, s) in sents.iter().enumerate() {
+        if i > start && is_dateline_start(s) {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    if start < sents.len() {
+        out.push(start..sents.len());
+    }
+    out
+}
+
+/// Rebuild text from tokens: returns the text and each token's byte span.
+pub fn detokenize(sents: &[PSentence]) -> (String, Vec<Vec<(usize, usize)>>) {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    let mut in_quote = false;
+    let mut glue_next = false;
+    let mut prev: &str = "";
+    for s in sents {
+        let mut v = Vec::with_capacity(s.tokens.len());
+        for (k, t) in s.tokens.iter().enumerate() {
+            let t = t.as_str();
+            let is_q = matches!(t, "”" | "“" | "\"" | "’’" | "‘‘");
+            let no_space_before = matches!(t, "," | "." | ";" | ":" | "!" | "?" | ")" | "%")
+                || (is_q && in_quote)
+                || (t == "/" && prev.chars().last().is_some_and(|c| c.is_ascii_digit()))
+                || (prev == "/" && t.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                || (t == "-"
+                    && prev.chars().last().is_some_and(|c| c.is_alphanumeric())
+                    && s.tokens.get(k + 1).is_some_and(|n| {
+                        n.chars().next().is_some_and(|c| c.is_alphanumeric()) && prev.len() < 12
+                    }))
+                || (prev == "-" && glue_next);
+            if !(text.is_empty() || no_space_before || glue_next && !is_q) {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(t);
+            v.push((start, text.len()));
+            glue_next = t == "(" || (is_q && !in_quote) || (t == "-" && no_space_before);
+            if is_q {
+                in_quote = !in_quote;
+            }
+            prev = t;
+        }
+        spans.push(v);
+    }
+    (text, spans)
+}
+
+/// Label tokens of one article from the pipeline's findings.
+pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
+    let (text, spans) = detokenize(sents);
+    let full = crate::ledger::analyze_full(&text);
+    let a = &full.analysis;
+    let mut char_spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let tk = |i: usize| (a.tokens[i].start, a.tokens[i].end);
+    let w = |i: usize| &text[a.tokens[i].start..a.tokens[i].end];
+
+    // ISSUE: the first sentence of the first paragraph, without its final period
+    let issue = a
+        .sentences
+        .iter()
+        .find(|s| a.blocks[s.block].kind == crate::BlockKind::Paragraph)
+        .copied();
+    let mut issue_range = (0, 0);
+    if let Some(s) = issue {
+        let mut l = s.tok_end - 1;
+        while l > s.tok_start && matches!(w(l), "." | "!" | "?") {
+            l -= 1;
+        }
+        issue_range = (tk(s.tok_start).0, tk(l).1);
+        char_spans.push((issue_range.0, issue_range.1, "ISSUE"));
+    }
+    let in_issue = |s: usize| s >= issue_range.0 && s < issue_range.1;
+
+    // direct quotes
+    let mut speakers: HashSet<usize> = HashSet::new();
+    let mut attribution_toks: HashSet<usize> = HashSet::new();
+    for q in &full.quotes {
+        if q.kind != crate::statements::QuoteKind::Direct {
+            continue;
+        }
+        let (Some(o), Some(c)) = (q.toks.open, q.toks.close) else {
+            continue;
+        };
+        char_spans.push((tk(o).0, tk(c).1, "STATEMENT"));
+        let mut after = c + 1;
+        if let Some(cu) = q.toks.cue {
+            let lab = if a.tokens[cu].nya { "CUECOREF" } else { "CUE" };
+            char_spans.push((tk(cu).0, tk(cu).1, lab));
+            after = after.max(cu + 1);
+        }
+        if let (Some(sp), Some((ms, me))) = (&q.speaker, q.toks.speaker) {
+            if let Some(e) = sp.entity {
+                speakers.insert(e);
+            }
+            if me > ms && q.toks.cue.is_some_and(|cu| cu < ms || cu >= me) {
+                for t in ms..me {
+                    attribution_toks.insert(t);
+                }
+                after = after.max(me);
+                // the occasion: EVENT, LOCATION, DATETIME after "kata X"
+                if q.toks.cue.is_some_and(|cu| cu > c) {
+                    occasion(&text, a, after, &mut char_spans);
+                }
+            }
+        }
+    }
+    // persons: introduction of quoted entities (PERSON/ROLE/AFFILIATION), then PERSONCOREF
+    let mut introduced: HashSet<usize> = HashSet::new();
+    for m in &full.entities.mentions {
+        if !speakers.contains(&m.entity) || m.in_quote {
+            continue;
+        }
+        let is_attr = (m.tok_start..m.tok_end).any(|t| attribution_toks.contains(&t));
+        let start = a.tokens[m.tok_start].start;
+        if in_issue(start) {
+            introduced.insert(m.entity);
+            continue;
+        }
+        if !introduced.contains(&m.entity) {
+            introduced.insert(m.entity);
+            if let Some((s, e)) = m.name {
+                char_spans.push((tk(s).0, tk(e - 1).1, "PERSON"));
+            }
+            if let Some((s, e)) = m.role {
+                let re = m.affiliation.map(|x| x.0).unwrap_or(e);
+                if re > s {
+                    char_spans.push((tk(s).0, tk(re - 1).1, "ROLE"));
+                }
+            }
+            if let Some((s, e)) = m.affiliation {
+                char_spans.push((tk(s).0, tk(e - 1).1, "AFFILIATION"));
+            }
+        } else if is_attr {
+            char_spans.push((
+                a.tokens[m.tok_start].start,
+                a.tokens[m.tok_end - 1].end,
+                "PERSONCOREF",
+            ));
+        }
+    }
+    project(&char_spans, &spans)
+}
+
+/// EVENT / LOCATION / DATETIME after an attribution, starting at token `i`.
+fn occasion(
+    text: &str,
+    a: &crate::Analysis,
+    mut i: usize,
+    out: &mut Vec<(usize, usize, &'static str)>,
+) {
+    let n = a.tokens.len();
+    let sent = match a.tokens.get(i) {
+        Some(t) => t.sent,
+        None => return,
+    };
+    let w = |i: usize| text[a.tokens[i].start..a.tokens[i].end].to_lowercase();
+    let same = |i: usize| i < n && a.tokens[i].sent == sent;
+    while same(i) {
+        let lw = w(i);
+        if LEX.words.is("event_start", &lw) {
+            let s = i;
+            i += 1;
+            while same(i) {
+                let x = w(i);
+                if matches!(x.as_str(), "," | "." | "pada" | "di" | "(" | "yang")
+                    || LEX.words.is("day", &x)
+                {
+                    break;
+                }
+                i += 1;
+            }
+            out.push((a.tokens[s].start, a.tokens[i - 1].end, "EVENT"));
+        } else if lw == "di"
+            && same(i + 1)
+            && a.tokens[i + 1].kind == TokKind::Word
+            && text[a.tokens[i + 1].start..].starts_with(char::is_uppercase)
+        {
+            let s = i + 1;
+            i += 1;
+            while same(i)
+                && a.tokens[i].kind == TokKind::Word
+                && text[a.tokens[i].start..].starts_with(char::is_uppercase)
+                && !LEX.words.is("day", &w(i))
+            {
+                i += 1;
+            }
+            out.push((a.tokens[s].start, a.tokens[i - 1].end, "LOCATION"));
+        } else if LEX.words.is("day", &lw) {
+            let s = i;
+            i += 1;
+            if same(i + 2)
+                && w(i) == "("
+                && a.tokens[i + 1].kind == TokKind::Date
+                && w(i + 2) == ")"
+            {
+                i += 3;
+            } else if same(i) && a.tokens[i].kind == TokKind::Date {
+                i += 1;
+            }
+            out.push((a.tokens[s].start, a.tokens[i - 1].end, "DATETIME"));
+        } else if matches!(lw.as_str(), "," | "pada" | "kepada" | "dari") {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+}
+
+/// Project character spans onto PFSA tokens as BILOU labels (earlier spans win).
+fn project(
+    char_spans: &[(usize, usize, &'static str)],
+    spans: &[Vec<(usize, usize)>],
+) -> Vec<Vec<String>> {
+    let flat: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
+    let mut lab: Vec<Option<(usize, &'static str)>> = vec![None; flat.len()];
+    // precedence: statements and issue first, then the rest in order
+    let mut order: Vec<usize> = (0..char_spans.len()).collect();
+    order.sort_by_key(|&i| match char_spans[i].2 {
+        "STATEMENT" => 0,
+        "ISSUE" => 1,
+        _ => 2,
+    });
+    for (rank, &si) in order.iter().enumerate() {
+        let (s, e, l) = char_spans[si];
+        let from = flat.partition_point(|t| t.1 <= s);
+        for (k, t) in flat.iter().enumerate().skip(from) {
+            if t.0 >= e {
+                break;
+            }
+            if lab[k].is_none() && t.0 >= s && t.1 <= e {
+                lab[k] = Some((rank, l));
+            }
+        }
+    }
+    let mut flat_out = Vec::with_capacity(flat.len());
+    for k in 0..flat.len() {
+        let cur = lab[k];
+        let Some((r, l)) = cur else {
+            flat_out.push("O".to_string());
+            continue;
+        };
+        let prev_same = k > 0 && lab[k - 1] == cur;
+        let next_same = k + 1 < flat.len() && lab[k + 1] == Some((r, l));
+        let p = match (prev_same, next_same) {
+            (false, false) => "U",
+            (false, true) => "B",
+            (true, true) => "I",
+            (true, false) => "L",
+        };
+        flat_out.push(format!("{p}-{l}"));
+    }
+    let mut out = Vec::new();
+    let mut it = flat_out.into_iter();
+    for s in spans {
+        out.push(it.by_ref().take(s.len()).collect());
+    }
+    out
+}
+
+/// Labels for every sentence of a file.
+pub fn tag(sents: &[PSentence]) -> Vec<Vec<String>> {
+    let mut out = Vec::with_capacity(sents.len());
+    for r in articles(sents) {
+        out.extend(label_article(&sents[r]));
+    }
+    out
+}
+
+/// Spans (label, first token, last token) of a BILOU sequence over the whole file.
+pub fn spans(labels: &[Vec<String>]) -> HashSet<(String, usize, usize)> {
+    let mut out = HashSet::new();
+    let mut open: Option<(String, usize)> = None;
+    for (pos, l) in labels.iter().flatten().enumerate() {
+        let (p, t) = l.split_once('-').unwrap_or(("O", ""));
+        match p {
+            "U" | "S" => {
+                out.insert((t.to_string(), pos, pos));
+                open = None;
+            }
+            "B" => open = Some((t.to_string(), pos)),
+            "I" | "M" => {
+                if open.as_ref().is_none_or(|o| o.0 != t) {
+                    open = None;
+                }
+            }
+            "L" | "E" => {
+                if let Some((ot, s)) = open.take() {
+                    if ot == t {
+                        out.insert((t.to_string(), s, pos));
+                    }
+                }
+            }
+            _ => open = None,
+        }
+    }
+    out
+}
+
+/// Per-label (tp, pred, gold) counts.
+pub fn score(
+    gold: &[Vec<String>],
+    pred: &[Vec<String>],
+) -> BTreeMap<String, (usize, usize, usize)> {
+    let g = spans(gold);
+    let p = spans(pred);
+    let mut m: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for l in LABELS {
+        m.insert(l.to_string(), (0, 0, 0));
+    }
+    for s in &p {
+        let e = m.entry(s.0.clone()).or_default();
+        e.1 += 1;
+        if g.contains(s) {
+            e.0 += 1;
+        }
+    }
+    for s in &g {
+        m.entry(s.0.clone()).or_default().2 += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ART: &str = "JAKARTA\nJAKARTA\n,\nKOMPAS\n—\nHarga\nberas\nnaik\n.\n\nKepala\nDinas\nPertanian\nBudi\nSantoso\nmenuturkan\n,\nstok\naman\n.\n”\n\nKami\nsiap\n,\n”\nkata\nBudi\nsaat\ndihubungi\n,\nSenin\n(\n6\n/\n5\n/\n2024\n)\n.\n";
+
+    #[test]
+    fn detokenize_and_label() {
+        let src = ART.replacen("JAKARTA\n", "", 1);
+        let s = parse(&src);
+        let (text, _) = detokenize(&s);
+        assert!(
+            text.contains("JAKARTA, KOMPAS — Harga beras naik."),
+            "{text}"
+        );
+        assert!(
+            text.contains("stok aman. ”Kami siap,” kata Budi saat dihubungi, Senin (6/5/2024)."),
+            "{text}"
+        );
+        let l = tag(&s);
+        let flat: Vec<&str> = l.iter().flatten().map(|x| x.as_str()).collect();
+        let toks: Vec<&str> = s
+            .iter()
+            .flat_map(|x| x.tokens.iter().map(|t| t.as_str()))
+            .collect();
+        let pairs: Vec<(&str, &str)> = toks.into_iter().zip(flat).filter(|p| p.1 != "O").collect();
+        assert!(pairs.contains(&("Harga", "B-ISSUE")), "{pairs:?}");
+        assert!(pairs.contains(&("naik", "L-ISSUE")));
+        assert!(pairs.contains(&("kata", "U-CUE")));
+        assert!(pairs.contains(&("Budi", "U-PERSONCOREF")));
+        assert!(pairs.contains(&("Santoso", "L-PERSON")));
+        assert!(pairs.contains(&("Kepala", "U-ROLE")));
+        assert!(pairs.contains(&("Dinas", "B-AFFILIATION")));
+        assert!(pairs.contains(&("saat", "B-EVENT")));
+        assert!(pairs.contains(&("Senin", "B-DATETIME")));
+        let g = spans(&l);
+        assert!(g.contains(&("STATEMENT".to_string(), 18, 22)));
+    }
+}
