@@ -263,11 +263,13 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             let first = k == s.tok_start
                 || (k > s.tok_start
                     && matches!(a.tokens[k - 1].kind, TokKind::Quote | TokKind::Punct));
-            let known = title_at(&words, k).is_some()
+            let known = k >= j
+                || title_at(&words, k).is_some()
                 || is_org_word(words[k])
                 || LEX.places.contains(words[k])
                 || is_acronym(words[k]);
             if k + 1 == j && first && !known && ents.person_named(words[k]).is_none() {
+                // (k < j holds here: `known` is true otherwise)
                 k = j;
             }
             let mut end = j;
