@@ -18,6 +18,7 @@ pub mod entities;
 pub mod figures;
 pub mod ledger;
 pub mod lexicon;
+pub mod numbers;
 pub mod pfsa;
 pub mod segment;
 pub mod statements;
