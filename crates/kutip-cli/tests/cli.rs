@@ -297,3 +297,40 @@ fn rafah_statements() {
         }
     }
 }
+
+#[test]
+fn rafah_figures() {
+    let Some(p) = shared("examples/rafah.txt") else {
+        return;
+    };
+    let o = kutip().arg("extract").arg(&p).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fs = v["figures"].as_array().unwrap();
+    let want = [
+        (1200.0, "exact", "killed", Some("Israel")),
+        (252.0, "exact", "hostage", Some("Israel")),
+        (
+            34600.0,
+            "more_than",
+            "killed",
+            Some("Kementerian Kesehatan Gaza"),
+        ),
+        (29.0, "exact", "killed", Some("Kementerian Kesehatan Gaza")),
+        (
+            77000.0,
+            "more_than",
+            "injured",
+            Some("Kementerian Kesehatan Gaza"),
+        ),
+        (1000000.0, "more_than", "displaced", None),
+    ];
+    assert_eq!(fs.len(), 6, "{fs:?}");
+    for (f, w) in fs.iter().zip(want) {
+        assert_eq!(f["value"].as_f64(), Some(w.0));
+        assert_eq!(f["qualifier"], w.1);
+        assert_eq!(f["category"], w.2);
+        assert_eq!(f["source"]["name"].as_str(), w.3);
+    }
+    assert_eq!(fs[3]["when"]["text"], "dalam 24 jam terakhir");
+    assert_eq!(fs[3]["part_of"], 2);
+}
