@@ -5,7 +5,7 @@
 //! (data/organizations.tsv) or a place (data/places.tsv). "Gallant" joins "Yoav Gallant" when
 //! its words are part of the fuller name; the fullest form is the entity's name.
 
-use crate::doc::{Analysis, TokKind};
+use crate::doc::{Analysis, TextSpan, TokKind};
 use crate::lexicon::LEX;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -20,18 +20,11 @@ pub enum EntityKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Span {
-    pub text: String,
-    pub start: usize,
-    pub end: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Entity {
     pub id: usize,
     pub name: String,
     pub kind: EntityKind,
-    pub mentions: Vec<Span>,
+    pub mentions: Vec<TextSpan>,
     pub roles: Vec<String>,
     pub affiliations: Vec<String>,
 }
@@ -330,11 +323,8 @@ fn analyse_chunk(
         }
         let e = &mut ents.entities[entity];
         let (ns, ne) = name.unwrap_or((ts, te));
-        e.mentions.push(Span {
-            text: src[a.tokens[ns].start..a.tokens[ne - 1].end].to_string(),
-            start: a.tokens[ns].start,
-            end: a.tokens[ne - 1].end,
-        });
+        e.mentions
+            .push(TextSpan::new(src, a.tokens[ns].start, a.tokens[ne - 1].end));
         if let Some((rs, re)) = role {
             let r = src[a.tokens[rs].start..a.tokens[re - 1].end].to_string();
             if !e.roles.contains(&r) {

@@ -53,9 +53,7 @@ struct FigLex {
 
 static FIG: LazyLock<FigLex> = LazyLock::new(|| {
     let rows = |s: &'static str| {
-        s.lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(|l| l.split('\t').collect::<Vec<_>>())
+        crate::lexicon::rows(s)
             .filter(|r| r.len() >= 2)
             .collect::<Vec<_>>()
     };
@@ -81,7 +79,6 @@ fn is_numword(w: &str) -> bool {
 
 pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let a = &full.analysis;
-    let n = a.tokens.len();
     let lw: Vec<String> = a
         .tokens
         .iter()
@@ -180,8 +177,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
                 || t.kind == TokKind::Date
                 || (a.tokens[num_start].kind == TokKind::Number
                     && lw[num_start].contains('.')
-                    && next == "wib")
-                || full_inside_name(a, i);
+                    && next == "wib");
             if excluded {
                 i = j;
                 continue;
@@ -305,7 +301,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             };
             // time within the clause: "dalam 24 jam terakhir", "sejak 7 Oktober", "Senin (6/5/2024)"
             let when = find_when(src, a, &lw, k, s.tok_end, year.as_deref());
-            let source = find_source(src, full, &lw, i, s.tok_start, s.tok_end);
+            let source = find_source(full, &lw, i, s.tok_start, s.tok_end);
             let (fs, fe) = (a.tokens[start_tok].start, text_span.1);
             out.push(Figure {
                 text: src[fs..fe].to_string(),
@@ -328,14 +324,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             i = j.max(i + 1);
         }
     }
-    let _ = n;
     out
-}
-
-fn full_inside_name(a: &crate::Analysis, i: usize) -> bool {
-    // "Densus 88", "Studio 1": a number right after a capitalised word, not after a currency
-    let _ = (a, i);
-    false
 }
 
 fn find_when(
@@ -433,14 +422,7 @@ fn iso(d: &str) -> Option<String> {
     Some(format!("{yy:04}-{mm:02}-{dd:02}"))
 }
 
-fn find_source(
-    src: &str,
-    full: &Full,
-    lw: &[String],
-    i: usize,
-    s0: usize,
-    s1: usize,
-) -> Option<Source> {
+fn find_source(full: &Full, lw: &[String], i: usize, s0: usize, s1: usize) -> Option<Source> {
     let a = &full.analysis;
     let ents = &full.entities;
     // "menurut (data|penghitungan) X" anywhere in the sentence
@@ -500,7 +482,6 @@ fn find_source(
             }
         }
     }
-    let _ = src;
     None
 }
 

@@ -43,9 +43,9 @@ pub struct Full {
 /// Run blocks, segmentation, entities and statements.
 pub fn analyze_full(text: &str) -> Full {
     let analysis = crate::segment::analyze(text);
-    let inside = crate::statements::inside_quotes(text, &analysis);
+    let (quotations, inside) = crate::statements::quotations(&analysis);
     let mut entities = crate::entities::find(text, &analysis, &inside);
-    let quotes = crate::statements::find(text, &analysis, &mut entities);
+    let quotes = crate::statements::find(text, &analysis, &mut entities, &quotations, &inside);
     Full {
         analysis,
         entities,

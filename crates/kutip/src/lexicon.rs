@@ -5,7 +5,8 @@ use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+/// Non-comment, non-empty lines of a data file, split on tabs.
+pub(crate) fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     src.lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

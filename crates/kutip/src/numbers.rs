@@ -3,6 +3,7 @@
 //! approximate counts (puluhan → 10..99), ranges, currencies and ordinals.
 //! Data: data/numbers.tsv, data/units.tsv.
 
+use crate::lexicon::rows;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -22,12 +23,6 @@ pub struct NumLex {
     pub words: HashMap<&'static str, WordKind>,
     /// unit forms: (unit, may come before, may come after)
     pub units: HashMap<&'static str, (&'static str, bool, bool)>,
-}
-
-fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    src.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
 }
 
 pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {

@@ -88,7 +88,7 @@ pub struct Quote {
 
 /// A quotation: token indices of its marks and the byte span of its content.
 #[derive(Debug, Clone)]
-struct Quotation {
+pub struct Quotation {
     open: Option<usize>,
     close: Option<usize>,
     /// first and last token inside
@@ -104,7 +104,7 @@ fn words_between(a: &Analysis, f: usize, l: usize) -> usize {
 
 /// Pair quotation marks in content blocks. Returns quotations (outermost only) and a
 /// per-token flag "inside a quotation".
-fn quotations(src: &str, a: &Analysis) -> (Vec<Quotation>, Vec<bool>) {
+pub fn quotations(a: &Analysis) -> (Vec<Quotation>, Vec<bool>) {
     let mut out = Vec::new();
     let n = a.tokens.len();
     let mut inside = vec![false; n];
@@ -176,7 +176,6 @@ fn quotations(src: &str, a: &Analysis) -> (Vec<Quotation>, Vec<bool>) {
             }
         }
         first_content_block = false;
-        let _ = src;
     }
     for q in &out {
         for f in inside.iter_mut().take(q.last + 1).skip(q.first) {
@@ -425,13 +424,19 @@ fn trim_content(src: &str, a: &Analysis, mut f: usize, mut l: usize) -> Option<(
     }
 }
 
-pub fn find(src: &str, a: &Analysis, ents: &mut Entities) -> Vec<Quote> {
-    let (qs, inside) = quotations(src, a);
+/// Statements of a document; `qs` and `inside` come from [`quotations`].
+pub fn find(
+    src: &str,
+    a: &Analysis,
+    ents: &mut Entities,
+    qs: &[Quotation],
+    inside: &[bool],
+) -> Vec<Quote> {
     let mut cx = Ctx {
         src,
         a,
         ents,
-        inside: &inside,
+        inside,
     };
     let mut quotes: Vec<Quote> = Vec::new();
     let mut last_speaker: Option<(usize, usize)> = None; // (entity, block)
@@ -440,7 +445,7 @@ pub fn find(src: &str, a: &Analysis, ents: &mut Entities) -> Vec<Quote> {
 
     // Direct quotations
     let mut direct: Vec<(usize, Quote)> = Vec::new();
-    for q in &qs {
+    for q in qs {
         let first_tok = q.open.unwrap_or(q.first);
         let close = q.close.unwrap_or(q.last);
         let nwords = words_between(a, q.first, q.last);
@@ -779,22 +784,14 @@ pub fn find(src: &str, a: &Analysis, ents: &mut Entities) -> Vec<Quote> {
         {
             let w = lower(&src[t.start..t.end]);
             if LEX.words.is("org_ref", &w) {
-                let span = crate::entities::Span {
-                    text: src[t.start..t.end].to_string(),
-                    start: t.start,
-                    end: t.end,
-                };
-                cx.ents.entities[org].mentions.push(span);
+                cx.ents.entities[org]
+                    .mentions
+                    .push(TextSpan::new(src, t.start, t.end));
             }
         }
     }
     quotes.extend(all.into_iter().map(|x| x.1));
     quotes
-}
-
-/// Tokens inside quotations (for other stages).
-pub fn inside_quotes(src: &str, a: &Analysis) -> Vec<bool> {
-    quotations(src, a).1
 }
 
 #[cfg(test)]
