@@ -17,7 +17,12 @@ pub enum EvalCmd {
     },
     /// Span precision, recall and F1 (micro and per label) of `kutip tag` on a PFSA-ID file,
     /// against the file's own labels.
-    Pfsa { file: String },
+    Pfsa {
+        file: String,
+        /// A model written by `kutip train` (without it, the rules label).
+        #[arg(long)]
+        model: Option<String>,
+    },
 }
 
 pub fn run(cmd: EvalCmd) -> Result<bool> {
@@ -27,7 +32,7 @@ pub fn run(cmd: EvalCmd) -> Result<bool> {
             per_doc,
             errors,
         } => eval_segment(&file, per_doc.max(1), errors),
-        EvalCmd::Pfsa { file } => eval_pfsa(&file),
+        EvalCmd::Pfsa { file, model } => eval_pfsa(&file, model.as_deref()),
     }
 }
 
@@ -197,7 +202,7 @@ fn eval_segment(path: &str, per_doc: usize, show_errors: bool) -> Result<bool> {
     Ok(true)
 }
 
-fn read_pfsa(path: &str) -> Result<Vec<kutip::pfsa::PSentence>> {
+pub fn read_pfsa(path: &str) -> Result<Vec<kutip::pfsa::PSentence>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
     let src = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
@@ -208,10 +213,11 @@ fn read_pfsa(path: &str) -> Result<Vec<kutip::pfsa::PSentence>> {
     Ok(kutip::pfsa::parse(&src))
 }
 
-pub fn tag_file(path: &str) -> Result<bool> {
+pub fn tag_file(path: &str, model: Option<&str>) -> Result<bool> {
     use std::io::Write;
+    let model = model.map(crate::train::load_model).transpose()?;
     let sents = read_pfsa(path)?;
-    let labels = kutip::pfsa::tag(&sents);
+    let labels = crate::train::label(&sents, model.as_ref());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (s, l) in sents.iter().zip(&labels) {
@@ -241,16 +247,20 @@ pub fn print_scores(scores: &std::collections::BTreeMap<String, (usize, usize, u
     println!("{:<12} {p:>7.4} {r:>7.4} {f:>7.4} {pr:>6} {go:>6}", "micro");
 }
 
-fn eval_pfsa(path: &str) -> Result<bool> {
+fn eval_pfsa(path: &str, model: Option<&str>) -> Result<bool> {
+    let m = model.map(crate::train::load_model).transpose()?;
     let sents = read_pfsa(path)?;
     let gold: Vec<Vec<String>> = sents.iter().map(|s| s.labels.clone()).collect();
     let t = std::time::Instant::now();
-    let pred = kutip::pfsa::tag(&sents);
+    let pred = crate::train::label(&sents, m.as_ref());
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "file: {path} ({} sentences, {} articles, tagged in {secs:.2}s)",
+        "file: {path} ({} sentences, {} articles, tagged {} in {secs:.2}s)",
         sents.len(),
-        kutip::pfsa::articles(&sents).len()
+        kutip::pfsa::articles(&sents).len(),
+        model
+            .map(|m| format!("with model {m}"))
+            .unwrap_or_else(|| "by rules".into()),
     );
     print_scores(&kutip::pfsa::score(&gold, &pred));
     Ok(true)

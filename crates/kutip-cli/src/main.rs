@@ -3,6 +3,7 @@
 
 mod eval;
 mod input;
+mod train;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -46,6 +47,10 @@ enum Cmd {
         /// Indented JSON for humans.
         #[arg(long)]
         pretty: bool,
+        /// A tagger model written by `kutip train`: its spans are added (`tags`) and complete
+        /// speakers' roles and affiliations.
+        #[arg(long)]
+        model: Option<String>,
     },
     /// Print blocks, sentences and tokens of each document (JSON lines, with offsets).
     Segment {
@@ -58,7 +63,31 @@ enum Cmd {
         what: eval::EvalCmd,
     },
     /// Label a PFSA-ID token-per-line file (`token<TAB>label` out, same tokens and blank lines).
-    Tag { file: String },
+    Tag {
+        file: String,
+        /// A model written by `kutip train` (without it, the rules label).
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Train the statement tagger on a PFSA-ID file and write a model file.
+    Train {
+        /// Training data (PFSA-ID token-per-line with BILOU labels).
+        #[arg(long)]
+        pfsa: String,
+        /// Development data: scored after each epoch; the best epoch is kept.
+        #[arg(long)]
+        dev: Option<String>,
+        /// Where to write the model.
+        #[arg(short = 'o', long = "output")]
+        out: String,
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Drop features seen fewer times than this.
+        #[arg(long, default_value_t = 2)]
+        min_count: u32,
+    },
     /// Measure extract throughput (MB/s, documents/s), on one core and on all cores.
     Bench {
         #[command(flatten)]
@@ -70,17 +99,30 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // `kutip ... | head` must end quietly, not panic on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let r = match cli.cmd {
-        Cmd::Extract { input, pretty } => run_docs(&input, |d| {
-            let l = kutip::extract(&d.id, &d.text, d.meta.clone());
-            if pretty {
-                serde_json::to_string_pretty(&l)
-            } else {
-                serde_json::to_string(&l)
-            }
-            .map_err(Into::into)
-        }),
+        Cmd::Extract {
+            input,
+            pretty,
+            model,
+        } => match model.as_deref().map(train::load_model).transpose() {
+            Err(e) => Err(e),
+            Ok(m) => run_docs(&input, |d| {
+                let l = kutip::ledger::extract_with(&d.id, &d.text, d.meta.clone(), m.as_ref());
+                if pretty {
+                    serde_json::to_string_pretty(&l)
+                } else {
+                    serde_json::to_string(&l)
+                }
+                .map_err(Into::into)
+            }),
+        },
         Cmd::Segment { input } => run_docs(&input, |d| {
             let a = kutip::segment::analyze(&d.text);
             let v = serde_json::json!({
@@ -98,7 +140,22 @@ fn main() -> ExitCode {
         }),
         Cmd::Eval { what } => eval::run(what),
         Cmd::Bench { input, repeat } => bench(&input, repeat),
-        Cmd::Tag { file } => eval::tag_file(&file),
+        Cmd::Tag { file, model } => eval::tag_file(&file, model.as_deref()),
+        Cmd::Train {
+            pfsa,
+            dev,
+            out,
+            epochs,
+            seed,
+            min_count,
+        } => train::train(&train::TrainArgs {
+            pfsa,
+            dev,
+            out,
+            epochs,
+            seed,
+            min_count,
+        }),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

@@ -334,3 +334,139 @@ fn rafah_figures() {
     assert_eq!(fs[3]["when"]["text"], "dalam 24 jam terakhir");
     assert_eq!(fs[3]["part_of"], 2);
 }
+
+fn micro_f1(eval_out: &str) -> f64 {
+    eval_out
+        .lines()
+        .find(|l| l.starts_with("micro"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|f| f.parse().ok())
+        .unwrap_or_else(|| panic!("no micro line in {eval_out}"))
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let o = kutip().args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn tagger_learns_our_examples_and_bad_models_are_clear_errors() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-pfsa.txt");
+    let data = data.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("kutip-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("mini.kt");
+    let model = model.to_str().unwrap();
+    let (code, _, err) = run(&[
+        "train",
+        "--pfsa",
+        data,
+        "-o",
+        model,
+        "--epochs",
+        "8",
+        "--min-count",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, rules, _) = run(&["eval", "pfsa", data]);
+    let (code, learned, err) = run(&["eval", "pfsa", "--model", model, data]);
+    assert_eq!(code, 0, "{err}");
+    let (r, m) = (micro_f1(&rules), micro_f1(&learned));
+    assert!(m >= 0.85 && m > r, "model {m} vs rules {r}\n{learned}");
+    // tag keeps tokens and blank lines
+    let (code, tagged, _) = run(&["tag", "--model", model, data]);
+    assert_eq!(code, 0);
+    let src = std::fs::read_to_string(data).unwrap();
+    let toks = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| l.split('\t').next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(toks(tagged.trim_end()), toks(src.trim_end()));
+    // extract --model adds the model's spans with exact offsets
+    let text = "SEMARANG, KOMPAS — Harga beras naik.\n\nKepala Dinas Pangan Kota Semarang Dewi Anggraini mengatakan, stok aman.\n\n”Kami siap,” kata Dewi.\n";
+    let (code, out, err) = run_stdin(&["extract", "--model", model, "-"], text.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let l: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let tags = l["tags"].as_array().expect("tags");
+    assert!(!tags.is_empty());
+    for t in tags {
+        let (s, e) = (
+            t["start"].as_u64().unwrap() as usize,
+            t["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], t["text"].as_str().unwrap());
+    }
+    // corrupt, truncated and foreign files
+    let bytes = std::fs::read(model).unwrap();
+    let mut bad = bytes.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x55;
+    let cases: [(&[u8], &str); 3] = [
+        (&bad, "corrupt"),
+        (&bytes[..bytes.len() / 3], "truncated"),
+        (b"hello", "not a kutip tagger model"),
+    ];
+    for (i, (b, msg)) in cases.iter().enumerate() {
+        let p = dir.join(format!("bad{i}.kt"));
+        std::fs::write(&p, b).unwrap();
+        let (code, _, err) = run(&["tag", "--model", p.to_str().unwrap(), data]);
+        assert_eq!(code, 2);
+        assert!(err.contains(msg) && err.contains("bad"), "{err}");
+    }
+}
+
+#[test]
+fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
+    let (Some(train), Some(dev)) = (
+        shared("data/pfsa-id/train.txt"),
+        shared("data/pfsa-id/dev.txt"),
+    ) else {
+        return;
+    };
+    // the first ~60 articles of train, ending at a sentence boundary
+    let src = std::fs::read_to_string(train).unwrap();
+    let mut cut = 0;
+    let mut lines = 0;
+    for (i, l) in src.split_inclusive('\n').enumerate() {
+        cut += l.len();
+        lines = i;
+        if i > 60_000 && l.trim().is_empty() {
+            break;
+        }
+    }
+    assert!(lines > 1000);
+    let dir = std::env::temp_dir().join(format!("kutip-slice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let slice = dir.join("slice.txt");
+    std::fs::write(&slice, &src[..cut]).unwrap();
+    let model = dir.join("slice.kt");
+    let (code, _, err) = run(&[
+        "train",
+        "--pfsa",
+        slice.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+        "--epochs",
+        "6",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(&[
+        "eval",
+        "pfsa",
+        "--model",
+        model.to_str().unwrap(),
+        dev.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let f = micro_f1(&out);
+    assert!(
+        f > 0.70,
+        "dev micro-F1 {f} after training on a slice\n{out}"
+    );
+}

@@ -31,6 +31,9 @@ pub struct Ledger {
     pub quotes: Vec<Quote>,
     pub figures: Vec<crate::figures::Figure>,
     pub entities: Vec<Entity>,
+    /// Spans labelled by a trained tagger (only with `--model`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<crate::tagger::TagSpan>,
 }
 
 /// Everything the stages found, with token-level detail (for PFSA-ID and the tagger).
@@ -55,8 +58,24 @@ pub fn analyze_full(text: &str) -> Full {
 
 /// Run the whole pipeline over one document.
 pub fn extract(id: &str, text: &str, meta: Meta) -> Ledger {
-    let full = analyze_full(text);
+    extract_with(id, text, meta, None)
+}
+
+/// Run the whole pipeline; with a trained tagger, its spans are added to the ledger
+/// (`tags`) and complete the speakers' roles and affiliations ([`crate::tagger::refine`]).
+pub fn extract_with(
+    id: &str,
+    text: &str,
+    meta: Meta,
+    model: Option<&crate::tagger::Model>,
+) -> Ledger {
+    let mut full = analyze_full(text);
     let figures = crate::figures::find(text, &full, meta.date.as_deref());
+    let mut tags = Vec::new();
+    if let Some(m) = model {
+        tags = crate::tagger::tag_document(m, text, &full.analysis);
+        crate::tagger::refine(text, &tags, &mut full.quotes, &mut full.entities.entities);
+    }
     Ledger {
         id: id.to_string(),
         schema: SCHEMA,
@@ -65,5 +84,6 @@ pub fn extract(id: &str, text: &str, meta: Meta) -> Ledger {
         quotes: full.quotes,
         figures,
         entities: full.entities.entities,
+        tags,
     }
 }

@@ -22,6 +22,7 @@ pub mod numbers;
 pub mod pfsa;
 pub mod segment;
 pub mod statements;
+pub mod tagger;
 
 pub use doc::{Analysis, Block, BlockKind, Sentence, TokKind, Token};
 pub use ledger::{extract, Ledger, Meta, SCHEMA};

@@ -122,8 +122,39 @@ pub fn detokenize(sents: &[PSentence]) -> (String, Vec<Vec<(usize, usize)>>) {
     (text, spans)
 }
 
+/// What the rule stages know about each token of an article (flat over its sentences), used
+/// as features by the trainable tagger.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The rule labelling (BILOU), as `kutip tag` writes it without a model.
+    pub rule: Vec<String>,
+    /// Part of an entity mention covering the token: `name`, `role`, `aff` or empty.
+    pub part: Vec<&'static str>,
+    /// `speaker` when the mention's entity is quoted somewhere, `first` for its first mention.
+    pub mention: Vec<&'static str>,
+    /// Kind of quote whose content covers the token: `direct`, `indirect`, `mixed` or empty.
+    pub quote: Vec<&'static str>,
+    /// `cue` on any quote's cue word, `speaker` on the words of an attribution.
+    pub attr: Vec<&'static str>,
+    /// Over a quote (marks, content, cue): who its speaker is, `role` (a person with a role
+    /// or affiliation), `plain` (a person without), `org`, `unknown` or `none`.
+    pub speaker: Vec<&'static str>,
+}
+
 /// Label tokens of one article from the pipeline's findings.
 pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
+    let h = article_hints(sents);
+    let mut out = Vec::with_capacity(sents.len());
+    let mut it = h.rule.into_iter();
+    for s in sents {
+        out.push(it.by_ref().take(s.tokens.len()).collect());
+    }
+    out
+}
+
+/// Run the pipeline on the article rebuilt from `sents` and report, per token, the rule
+/// labelling and the findings behind it.
+pub fn article_hints(sents: &[PSentence]) -> Hints {
     let (text, spans) = detokenize(sents);
     let full = crate::ledger::analyze_full(&text);
     let a = &full.analysis;
@@ -215,7 +246,97 @@ pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
             ));
         }
     }
-    project(&char_spans, &spans)
+    let flat: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
+    let mut part = Vec::new();
+    let mut mention = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    for m in &full.entities.mentions {
+        let (s, e) = (a.tokens[m.tok_start].start, a.tokens[m.tok_end - 1].end);
+        let first = seen.insert(m.entity);
+        let tag = match (speakers.contains(&m.entity), first) {
+            (true, true) => "first-speaker",
+            (true, false) => "speaker",
+            (false, true) => "first",
+            (false, false) => "other",
+        };
+        mention.push((s, e, tag));
+        for (r, l) in [(m.name, "name"), (m.role, "role"), (m.affiliation, "aff")] {
+            if let Some((x, y)) = r {
+                if y > x {
+                    part.push((tk(x).0, tk(y - 1).1, l));
+                }
+            }
+        }
+    }
+    let mut quote = Vec::new();
+    let mut attr = Vec::new();
+    let mut qspk = Vec::new();
+    for q in &full.quotes {
+        let who = match &q.speaker {
+            None => "none",
+            Some(sp) => match sp.kind {
+                crate::statements::SpeakerKind::Organization => "org",
+                crate::statements::SpeakerKind::Unknown => "unknown",
+                crate::statements::SpeakerKind::Person => {
+                    let e = sp.entity.and_then(|e| full.entities.entities.get(e));
+                    if q.role.is_some()
+                        || q.affiliation.is_some()
+                        || e.is_some_and(|e| !e.roles.is_empty() || !e.affiliations.is_empty())
+                    {
+                        "role"
+                    } else {
+                        "plain"
+                    }
+                }
+            },
+        };
+        let mut s = q.toks.open.map(|o| tk(o).0).unwrap_or(q.start);
+        let mut e = q.toks.close.map(|c| tk(c).1).unwrap_or(q.end);
+        if let Some(c) = &q.cue {
+            s = s.min(c.start);
+            e = e.max(c.end);
+        }
+        qspk.push((s, e, who));
+        let k = match q.kind {
+            crate::statements::QuoteKind::Direct => "direct",
+            crate::statements::QuoteKind::Indirect => "indirect",
+            crate::statements::QuoteKind::Mixed => "mixed",
+        };
+        quote.push((q.start, q.end, k));
+        if let Some(c) = &q.cue {
+            attr.push((c.start, c.end, "cue"));
+        }
+        if let Some((ms, me)) = q.toks.speaker {
+            if me > ms {
+                attr.push((tk(ms).0, tk(me - 1).1, "speaker"));
+            }
+        }
+    }
+    Hints {
+        rule: project(&char_spans, &spans).into_iter().flatten().collect(),
+        part: cover(&part, &flat),
+        mention: cover(&mention, &flat),
+        quote: cover(&quote, &flat),
+        attr: cover(&attr, &flat),
+        speaker: cover(&qspk, &flat),
+    }
+}
+
+/// For each token, the tag of the first span that contains it ("" when none does).
+fn cover(spans: &[(usize, usize, &'static str)], flat: &[(usize, usize)]) -> Vec<&'static str> {
+    let mut out = vec![""; flat.len()];
+    for &(s, e, l) in spans {
+        let from = flat.partition_point(|t| t.1 <= s);
+        for (k, t) in flat.iter().enumerate().skip(from) {
+            if t.0 >= e {
+                break;
+            }
+            if out[k].is_empty() && t.0 >= s && t.1 <= e {
+                out[k] = l;
+            }
+        }
+    }
+    out
 }
 
 /// EVENT / LOCATION / DATETIME after an attribution, starting at token `i`.

@@ -1,0 +1,139 @@
+//! `kutip train`: fit the tagger on a PFSA-ID file; helpers to load a model and to label
+//! PFSA-ID files with or without one.
+
+use anyhow::{Context, Result};
+use kutip::pfsa::PSentence;
+use kutip::tagger::{Example, Model, Sequence, TrainConfig};
+use rayon::prelude::*;
+use std::time::Instant;
+
+pub fn load_model(path: &str) -> Result<Model> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading model {path}"))?;
+    Model::from_bytes(&bytes).with_context(|| format!("loading model {path}"))
+}
+
+/// Articles of a PFSA-ID file as tagger sequences (the rule pipeline runs in parallel).
+pub fn sequences(sents: &[PSentence]) -> Vec<(std::ops::Range<usize>, Sequence)> {
+    kutip::pfsa::articles(sents)
+        .into_par_iter()
+        .map(|r| {
+            let s = Sequence::from_sentences(&sents[r.clone()]);
+            (r, s)
+        })
+        .collect()
+}
+
+/// Labels for every sentence: the model's when given, else the rules'.
+pub fn label(sents: &[PSentence], model: Option<&Model>) -> Vec<Vec<String>> {
+    let Some(m) = model else {
+        return kutip::pfsa::tag(sents);
+    };
+    let seqs = sequences(sents);
+    let tagged: Vec<Vec<String>> = seqs.par_iter().map(|(_, s)| m.tag(s)).collect();
+    let mut out = Vec::with_capacity(sents.len());
+    for ((r, _), labs) in seqs.iter().zip(tagged) {
+        let mut it = labs.into_iter();
+        for s in &sents[r.clone()] {
+            out.push(it.by_ref().take(s.tokens.len()).collect());
+        }
+    }
+    out
+}
+
+fn micro_f1(gold: &[Vec<String>], pred: &[Vec<String>]) -> f64 {
+    let (mut tp, mut p, mut g) = (0, 0, 0);
+    for (a, b, c) in kutip::pfsa::score(gold, pred).values() {
+        tp += a;
+        p += b;
+        g += c;
+    }
+    if tp == 0 {
+        0.0
+    } else {
+        2.0 * tp as f64 / (p + g) as f64
+    }
+}
+
+pub struct TrainArgs {
+    pub pfsa: String,
+    pub dev: Option<String>,
+    pub out: String,
+    pub epochs: usize,
+    pub seed: u64,
+    pub min_count: u32,
+}
+
+pub fn train(a: &TrainArgs) -> Result<bool> {
+    let t0 = Instant::now();
+    let train = crate::eval::read_pfsa(&a.pfsa)?;
+    let dev = match &a.dev {
+        Some(d) => Some(crate::eval::read_pfsa(d)?),
+        None => None,
+    };
+    let examples: Vec<Example> = sequences(&train)
+        .into_iter()
+        .map(|(r, seq)| Example {
+            gold: train[r].iter().flat_map(|s| s.labels.clone()).collect(),
+            seq,
+        })
+        .collect();
+    let dev_seqs = dev.as_ref().map(|d| sequences(d));
+    let dev_gold: Vec<Vec<String>> = dev
+        .as_ref()
+        .map(|d| d.iter().map(|s| s.labels.clone()).collect())
+        .unwrap_or_default();
+    eprintln!(
+        "train: {} sentences, {} articles, {} tokens; features from the rule pipeline in {:.1}s",
+        train.len(),
+        examples.len(),
+        examples.iter().map(|e| e.gold.len()).sum::<usize>(),
+        t0.elapsed().as_secs_f64()
+    );
+    let cfg = TrainConfig {
+        epochs: a.epochs,
+        seed: a.seed,
+        min_count: a.min_count,
+        trained_on: std::path::Path::new(&a.pfsa)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        licence: "trained on PFSA-ID: CC BY-NC-SA 4.0 applies to this model".into(),
+    };
+    let model = kutip::tagger::train(&examples, &cfg, |ep, m| {
+        let dev_f1 = match (&dev, &dev_seqs) {
+            (Some(d), Some(seqs)) => {
+                let tagged: Vec<Vec<String>> = seqs.par_iter().map(|(_, s)| m.tag(s)).collect();
+                let mut pred = Vec::with_capacity(d.len());
+                for ((r, _), labs) in seqs.iter().zip(tagged) {
+                    let mut it = labs.into_iter();
+                    for s in &d[r.clone()] {
+                        pred.push(it.by_ref().take(s.tokens.len()).collect());
+                    }
+                }
+                Some(micro_f1(&dev_gold, &pred))
+            }
+            _ => None,
+        };
+        eprintln!(
+            "epoch {:>2}: {:.2}% token errors{} ({:.1}s)",
+            ep.epoch,
+            100.0 * ep.mistakes as f64 / ep.tokens.max(1) as f64,
+            dev_f1
+                .map(|f| format!(", dev micro-F1 {f:.4}"))
+                .unwrap_or_default(),
+            t0.elapsed().as_secs_f64()
+        );
+        dev_f1
+    });
+    let bytes = model.to_bytes();
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing model {}", a.out))?;
+    eprintln!(
+        "model: {} (epoch {}, {} features, {:.1} MB) in {:.1}s",
+        a.out,
+        model.header.epochs,
+        model.header.n_features,
+        bytes.len() as f64 / 1e6,
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(true)
+}
