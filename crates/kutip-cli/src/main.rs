@@ -1,6 +1,7 @@
 //! `kutip`: the command-line front end. Thin: it reads input, calls the core library and
 //! writes JSON lines. See ARCHITECTURE.md.
 
+mod corpus;
 mod eval;
 mod input;
 mod train;
@@ -26,16 +27,16 @@ struct Cli {
 }
 
 #[derive(clap::Args, Clone)]
-struct InputArgs {
+pub struct InputArgs {
     /// Files, directories (read recursively) or `-` for stdin.
-    paths: Vec<String>,
+    pub paths: Vec<String>,
     /// Input format: one document per text file, or JSON lines with `text` and optional
     /// `id`, `title`, `date`, `url`, `outlet`.
     #[arg(long = "input", value_enum, default_value = "text")]
-    format: Format,
+    pub format: Format,
     /// Replace invalid UTF-8 instead of reporting an error.
     #[arg(long)]
-    lossy: bool,
+    pub lossy: bool,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +69,18 @@ enum Cmd {
         /// A model written by `kutip train` (without it, the rules label).
         #[arg(long)]
         model: Option<String>,
+    },
+    /// Extract documents and store them in the corpus ledger (SQLite).
+    Ingest(corpus::IngestArgs),
+    /// Search the corpus ledger: quotes, figures, speakers, disagreements, merges.
+    Query(corpus::QueryArgs),
+    /// Export the quotes and figures tables of a ledger database.
+    Export {
+        #[arg(long, default_value = "ledger.db")]
+        db: std::path::PathBuf,
+        /// Directory for quotes.parquet and figures.parquet.
+        #[arg(long)]
+        parquet: std::path::PathBuf,
     },
     /// Train the statement tagger on a PFSA-ID file and write a model file.
     Train {
@@ -140,6 +153,9 @@ fn main() -> ExitCode {
         }),
         Cmd::Eval { what } => eval::run(what),
         Cmd::Bench { input, repeat } => bench(&input, repeat),
+        Cmd::Ingest(a) => corpus::ingest(&a),
+        Cmd::Query(a) => corpus::query(&a),
+        Cmd::Export { db, parquet } => corpus::export(&db, &parquet),
         Cmd::Tag { file, model } => eval::tag_file(&file, model.as_deref()),
         Cmd::Train {
             pfsa,

@@ -240,10 +240,12 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 } else if j > i
                     && words[j] == "("
                     && j + 2 < s.tok_end
-                    && is_acronym(words[j + 1])
+                    && (is_acronym(words[j + 1])
+                        || (starts(j + 1) && j + 3 < s.tok_end && starts(j + 3)))
                     && words[j + 2] == ")"
                 {
-                    j += 3; // "Komisi Pemilihan Umum ( KPU )"
+                    // "Komisi Pemilihan Umum (KPU)", "Wali Kota (Walkot) Pekanbaru ..."
+                    j += 3;
                 } else {
                     break;
                 }
@@ -339,6 +341,16 @@ fn analyse_chunk(
         }
     };
 
+    // a capitalised word before a title is not part of the name: "Pernyataan Menteri
+    // Keuangan X", "Ajakan Gus Ipul" (but "Mantan Presiden" is one role)
+    if i + 1 < j
+        && title_at(words, i).is_none()
+        && title_at(words, i + 1).is_some()
+        && !LEX.words.is("role_prefix", &words[i].to_lowercase())
+        && !LEX.words.is("rank", words[i])
+    {
+        return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, solo);
+    }
     // 1. title + role words (+ organisation/place) + name
     if let Some((tl, is_role)) = title_at(words, i) {
         let mut r = i + tl;
@@ -353,8 +365,22 @@ fn analyse_chunk(
                 continue;
             }
             let pl = place_len(words, r, j);
-            if pl > 0 && aff_start.is_none() && r + pl < j {
+            if w == "(" && r + 2 < j && words[r + 2] == ")" && aff_start.is_none() {
+                // an abbreviation of the title: "Wali Kota (Walkot) Pekanbaru"
+                r += 3;
+            } else if pl > 0 && aff_start.is_none() && r + pl < j {
                 r += pl;
+            } else if aff_start.is_none()
+                && r > i
+                && LEX.words.is("regional_title", &words[r - 1].to_lowercase())
+                && name_like(w)
+                && (r + 1..j).filter(|&k| name_like(words[k])).count() >= 2
+            {
+                // a region unknown to the lexicon: "Bupati Sleman Harda Kiswaya"
+                r += 1;
+                if r < j && LEX.words.is("direction", &words[r].to_lowercase()) {
+                    r += 1;
+                }
             } else if LEX.words.is("role_word", w) && !LEX.words.is("rank", w) {
                 r += 1;
             } else if is_org_word(w)
@@ -400,7 +426,9 @@ fn analyse_chunk(
                 ns = j - 1;
             }
             if let Some(p) = (ns..j).find(|&p| solo.contains(words[p])) {
-                ns = p;
+                // a solo first name starts the name; a solo surname keeps its given name
+                // ("Ahmad Luthfi" ... "kata Luthfi")
+                ns = if p + 1 == j && p > ns { p - 1 } else { p };
             }
             while ns > role_end && LEX.words.is("rank", words[ns - 1]) {
                 ns -= 1;

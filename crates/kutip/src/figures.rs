@@ -43,7 +43,53 @@ pub struct Figure {
     pub what: Option<TextSpan>,
     pub source: Option<Source>,
     pub when: Option<When>,
+    /// Where the figure applies: a place named in its sentence, else the dateline's place.
+    pub place: Option<String>,
     pub part_of: Option<usize>,
+}
+
+/// A known place named in the tokens `from..to` (two-word names first).
+fn place_in(src: &str, a: &crate::Analysis, from: usize, to: usize) -> Option<String> {
+    let w = |i: usize| &src[a.tokens[i].start..a.tokens[i].end];
+    for i in from..to {
+        if i + 1 < to {
+            let two = &src[a.tokens[i].start..a.tokens[i + 1].end];
+            if LEX.places.contains(two) {
+                return Some(two.to_string());
+            }
+        }
+        if LEX.places.contains(w(i)) {
+            return Some(w(i).to_string());
+        }
+    }
+    None
+}
+
+/// The place of the dateline ("GAZA, KOMPAS.com -" gives "Gaza"), as written in the lexicon.
+fn dateline_place(src: &str, a: &crate::Analysis) -> Option<String> {
+    let b = a
+        .blocks
+        .iter()
+        .find(|b| b.kind == crate::BlockKind::Dateline)?;
+    let head = src[b.start..b.end]
+        .split([',', '-', '(', '–', '—'])
+        .next()?
+        .trim();
+    let titled: String = head
+        .split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(|x| x.to_lowercase()))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ");
+    (!titled.is_empty() && titled.len() < 40).then_some(titled)
 }
 
 struct FigLex {
@@ -87,6 +133,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
     let mut last_sentence_fig: Option<(usize, usize)> = None; // (sentence, figure index)
     let year = doc_date.and_then(|d| d.get(..4)).map(|s| s.to_string());
+    let doc_place = dateline_place(src, a);
     for s in &a.sentences {
         if !a.blocks[s.block].kind.is_content() {
             continue;
@@ -316,6 +363,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
                 what,
                 source,
                 when,
+                place: place_in(src, a, s.tok_start, s.tok_end).or_else(|| doc_place.clone()),
                 part_of,
             });
             if part_of.is_none() {

@@ -1,0 +1,488 @@
+//! `kutip ingest`, `kutip query` and `kutip export`: the corpus ledger in SQLite.
+
+use crate::input::{self, Item};
+use crate::InputArgs;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use kutip_store::{
+    DisagreementQuery, DocIn, FigureQuery, IngestStats, QuoteQuery, SqliteStore, Store,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The ledger database (created when missing).
+    #[arg(long, default_value = "ledger.db")]
+    db: PathBuf,
+    /// Alias file: `alias<TAB>canonical name` per line ("Jokowi<TAB>Joko Widodo").
+    #[arg(long)]
+    aliases: Option<PathBuf>,
+    /// A tagger model (see `kutip train`) used during extraction.
+    #[arg(long)]
+    model: Option<String>,
+    /// Documents per transaction.
+    #[arg(long, default_value_t = 512)]
+    batch: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    /// The ledger database.
+    #[arg(long, default_value = "ledger.db", global = true)]
+    db: PathBuf,
+    #[arg(long, value_enum, default_value = "table", global = true)]
+    format: OutFormat,
+    /// At most this many rows.
+    #[arg(long, default_value_t = 50, global = true)]
+    limit: usize,
+    /// Alias file, as for ingest (to look speakers up by an alias).
+    #[arg(long, global = true)]
+    aliases: Option<PathBuf>,
+    #[command(subcommand)]
+    what: QueryCmd,
+}
+
+#[derive(clap::Subcommand)]
+pub enum QueryCmd {
+    /// Statements, newest first.
+    Quotes {
+        /// A speaker's name or any of its forms ("Jokowi", "Netanyahu").
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Full-text search in the statement (all words must occur; `OR` between words).
+        #[arg(long)]
+        text: Option<String>,
+        /// Earliest date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Latest date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        outlet: Option<String>,
+        /// direct, indirect or mixed.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Figures as a timeline (oldest first) with value and source.
+    Figures {
+        /// killed, injured, hostage, displaced, money, percent, ...
+        #[arg(long)]
+        category: Option<String>,
+        /// Words of what is counted.
+        #[arg(long)]
+        what: Option<String>,
+        /// The source's name (or part of it).
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Who is quoted most, with roles and the words their statements use most.
+    Speakers,
+    /// Figures of one category and place, within a time window, whose sources differ.
+    Disagreements {
+        #[arg(long)]
+        category: Option<String>,
+        /// Days between the two figures at most.
+        #[arg(long, default_value_t = 7)]
+        window: i64,
+        /// Relative difference above which two values disagree (0.1 = 10 %).
+        #[arg(long, default_value_t = 0.1)]
+        threshold: f64,
+    },
+    /// Name forms merged into one speaker identity, and why.
+    Merges,
+}
+
+fn load_aliases(store: &mut SqliteStore, path: Option<&Path>) -> Result<()> {
+    if let Some(p) = path {
+        let src = std::fs::read_to_string(p)
+            .with_context(|| format!("reading alias file {}", p.display()))?;
+        let (map, bad) = kutip_store::speakers::parse_aliases(&src);
+        for l in bad {
+            eprintln!(
+                "kutip: warning: {}:{l}: expected `alias<TAB>canonical name`, line ignored",
+                p.display()
+            );
+        }
+        store.set_aliases(map);
+    }
+    Ok(())
+}
+
+pub fn ingest(a: &IngestArgs) -> Result<bool> {
+    let t0 = Instant::now();
+    let mut store =
+        SqliteStore::open(&a.db).with_context(|| format!("opening {}", a.db.display()))?;
+    load_aliases(&mut store, a.aliases.as_deref())?;
+    let model = a
+        .model
+        .as_deref()
+        .map(crate::train::load_model)
+        .transpose()?;
+    let paths = input::expand(&a.input.paths);
+    let pb = if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut stats = IngestStats::default();
+    let mut errors = 0usize;
+    let mut bytes = 0usize;
+    let mut it = input::stream(paths, a.input.format, a.input.lossy);
+    loop {
+        let batch: Vec<Item> = it.by_ref().take(a.batch.max(1)).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let mut docs = Vec::with_capacity(batch.len());
+        for item in batch {
+            match item {
+                Ok(d) => docs.push(d),
+                Err(e) => {
+                    errors += 1;
+                    pb.suspend(|| eprintln!("kutip: error: {e}"));
+                }
+            }
+        }
+        // unchanged documents are not extracted again
+        let mut todo = Vec::with_capacity(docs.len());
+        for d in docs {
+            let h = kutip_store::doc_hash(&d.text, &d.meta);
+            if store.has(&d.id, &h)? {
+                stats.unchanged += 1;
+            } else {
+                todo.push((d, h));
+            }
+        }
+        let ledgers: Vec<kutip::Ledger> = todo
+            .par_iter()
+            .map(|(d, _)| {
+                kutip::ledger::extract_with(&d.id, &d.text, d.meta.clone(), model.as_ref())
+            })
+            .collect();
+        let ins: Vec<DocIn> = todo
+            .iter()
+            .zip(&ledgers)
+            .map(|((d, h), l)| DocIn {
+                hash: h.clone(),
+                bytes: d.text.len(),
+                ledger: l,
+            })
+            .collect();
+        bytes += todo.iter().map(|(d, _)| d.text.len()).sum::<usize>();
+        stats += store.ingest(&ins)?;
+        pb.set_position((stats.new + stats.changed + stats.unchanged) as u64);
+        pb.set_message(format!(
+            "{} statements {} figures",
+            stats.quotes, stats.figures
+        ));
+    }
+    pb.finish_and_clear();
+    let secs = t0.elapsed().as_secs_f64();
+    let docs = stats.new + stats.changed + stats.unchanged;
+    let [nd, nq, nf, ns] = store.counts()?;
+    drop(store);
+    let size: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", a.db.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    eprintln!(
+        "ingested {docs} documents ({} new, {} changed, {} unchanged, {errors} failed): {} statements, {} figures, {} speaker merges in {secs:.1}s ({:.0} documents/s, {:.1} MB/s)",
+        stats.new,
+        stats.changed,
+        stats.unchanged,
+        stats.quotes,
+        stats.figures,
+        stats.merges,
+        docs as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+    eprintln!(
+        "{}: {nd} documents, {nq} statements, {nf} figures, {ns} speakers; {:.1} MB",
+        a.db.display(),
+        size as f64 / 1e6
+    );
+    Ok(errors == 0)
+}
+
+/// Print rows as an aligned table, JSON lines or CSV.
+fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<std::result::Result<_, _>>()?;
+    let cell = |v: &serde_json::Value, c: &str| -> String {
+        match &v[c] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| x.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            x => x.to_string(),
+        }
+    };
+    match format {
+        OutFormat::Jsonl => {
+            for v in &values {
+                writeln!(out, "{v}")?;
+            }
+        }
+        OutFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(cols)?;
+            for v in &values {
+                w.write_record(cols.iter().map(|c| cell(v, c)))?;
+            }
+            w.flush()?;
+            return Ok(());
+        }
+        OutFormat::Table => {
+            const MAX: usize = 70;
+            let cut = |s: String| -> String {
+                let s = s.replace('\n', " ");
+                if s.chars().count() > MAX {
+                    let mut t: String = s.chars().take(MAX - 1).collect();
+                    t.push('…');
+                    t
+                } else {
+                    s
+                }
+            };
+            let table: Vec<Vec<String>> = values
+                .iter()
+                .map(|v| cols.iter().map(|c| cut(cell(v, c))).collect())
+                .collect();
+            let width: Vec<usize> = cols
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    table
+                        .iter()
+                        .map(|r| r[k].chars().count())
+                        .chain([c.len()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let line = |cells: Vec<String>| -> String {
+                cells
+                    .iter()
+                    .zip(&width)
+                    .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_string()
+            };
+            writeln!(
+                out,
+                "{}",
+                line(cols.iter().map(|c| c.to_string()).collect())
+            )?;
+            for r in table {
+                writeln!(out, "{}", line(r))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn query(a: &QueryArgs) -> Result<bool> {
+    let mut store = SqliteStore::open_read_only(&a.db)?;
+    load_aliases(&mut store, a.aliases.as_deref())?;
+    let t = Instant::now();
+    let n = match &a.what {
+        QueryCmd::Quotes {
+            speaker,
+            text,
+            since,
+            until,
+            outlet,
+            kind,
+        } => {
+            let rows = store.quotes(&QuoteQuery {
+                speaker: speaker.clone(),
+                text: text.clone(),
+                since: since.clone(),
+                until: until.clone(),
+                outlet: outlet.clone(),
+                kind: kind.clone(),
+                limit: a.limit,
+            })?;
+            print_rows(
+                &rows,
+                &[
+                    "date", "outlet", "speaker", "role", "kind", "cue", "text", "doc_id",
+                ],
+                a.format,
+            )?;
+            rows.len()
+        }
+        QueryCmd::Figures {
+            category,
+            what,
+            source,
+            place,
+            since,
+            until,
+        } => {
+            let rows = store.figures(&FigureQuery {
+                category: category.clone(),
+                what: what.clone(),
+                source: source.clone(),
+                place: place.clone(),
+                since: since.clone(),
+                until: until.clone(),
+                limit: a.limit,
+            })?;
+            print_rows(
+                &rows,
+                &[
+                    "date",
+                    "value",
+                    "qualifier",
+                    "category",
+                    "what",
+                    "source",
+                    "place",
+                    "text",
+                    "doc_id",
+                ],
+                a.format,
+            )?;
+            rows.len()
+        }
+        QueryCmd::Speakers => {
+            let rows = store.speakers(a.limit)?;
+            print_rows(
+                &rows,
+                &["name", "kind", "quotes", "documents", "roles", "topics"],
+                a.format,
+            )?;
+            rows.len()
+        }
+        QueryCmd::Disagreements {
+            category,
+            window,
+            threshold,
+        } => {
+            let rows = store.disagreements(&DisagreementQuery {
+                category: category.clone(),
+                window_days: *window,
+                threshold: *threshold,
+                limit: a.limit,
+            })?;
+            #[derive(Serialize)]
+            struct Flat<'a> {
+                category: &'a str,
+                place: &'a str,
+                difference: String,
+                date_a: Option<&'a str>,
+                value_a: Option<f64>,
+                source_a: Option<&'a str>,
+                date_b: Option<&'a str>,
+                value_b: Option<f64>,
+                source_b: Option<&'a str>,
+                doc_a: &'a str,
+                doc_b: &'a str,
+            }
+            let flat: Vec<Flat> = rows
+                .iter()
+                .map(|d| Flat {
+                    category: &d.category,
+                    place: &d.place,
+                    difference: format!("{:.0}%", d.difference * 100.0),
+                    date_a: d.a.date.as_deref(),
+                    value_a: d.a.value,
+                    source_a: d.a.source.as_deref(),
+                    date_b: d.b.date.as_deref(),
+                    value_b: d.b.value,
+                    source_b: d.b.source.as_deref(),
+                    doc_a: &d.a.doc_id,
+                    doc_b: &d.b.doc_id,
+                })
+                .collect();
+            if a.format == OutFormat::Jsonl {
+                print_rows(&rows, &[], a.format)?;
+            } else {
+                print_rows(
+                    &flat,
+                    &[
+                        "category",
+                        "place",
+                        "difference",
+                        "date_a",
+                        "value_a",
+                        "source_a",
+                        "date_b",
+                        "value_b",
+                        "source_b",
+                        "doc_a",
+                        "doc_b",
+                    ],
+                    a.format,
+                )?;
+            }
+            rows.len()
+        }
+        QueryCmd::Merges => {
+            let rows = store.merges(a.limit)?;
+            print_rows(
+                &rows,
+                &["name", "into", "reason", "speaker", "doc_id"],
+                a.format,
+            )?;
+            rows.len()
+        }
+    };
+    if a.format == OutFormat::Table {
+        eprintln!("{n} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(true)
+}
+
+pub fn export(db: &Path, dir: &Path) -> Result<bool> {
+    let store = SqliteStore::open_read_only(db)?;
+    let (q, f) = kutip_store::export::parquet(store.connection(), dir)
+        .with_context(|| format!("exporting to {}", dir.display()))?;
+    eprintln!(
+        "wrote {} ({q} rows) and {} ({f} rows)",
+        dir.join("quotes.parquet").display(),
+        dir.join("figures.parquet").display()
+    );
+    Ok(true)
+}

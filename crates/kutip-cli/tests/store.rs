@@ -1,0 +1,450 @@
+//! End-to-end tests of the corpus ledger: ingest, rerun, kill -9, queries, export.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn kutip() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kutip"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kutip-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let o = kutip().args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+const NAMES: [(&str, &str, &str); 6] = [
+    ("Menteri Kesehatan", "Budi Santoso", "Budi"),
+    ("Gubernur Jawa Tengah", "Ahmad Luthfi", "Luthfi"),
+    ("Kepala Basarnas", "Mohammad Syafii", "Syafii"),
+    ("Ketua KPU", "Dewi Lestari", "Dewi"),
+    ("Wali Kota Semarang", "Agustina Wilujeng", "Agustina"),
+    ("Kapolda Jawa Timur", "Irjen Nanang Avianto", "Nanang"),
+];
+
+/// A corpus written for the tests: `n` short news items with quotes and figures.
+fn corpus(n: usize) -> String {
+    let mut out = String::new();
+    for k in 0..n {
+        let (role, name, short) = NAMES[k % NAMES.len()];
+        let day = 1 + k % 28;
+        let text = format!(
+            "SEMARANG, KOMPAS.com - {role} {name} mengatakan, sebanyak {} warga terdampak banjir di wilayahnya.\n\n\
+             \u{201c}Kami sudah menyiapkan {} tenda darurat dan dapur umum,\u{201d} kata {short}, Senin ({day}/3/2025).\n\n\
+             Menurut Badan Penanggulangan Bencana Daerah, {} orang meninggal dunia akibat banjir tersebut.",
+            100 + k * 7,
+            10 + k % 50,
+            1 + k % 4
+        );
+        let doc = serde_json::json!({
+            "id": format!("t{k}"),
+            "date": format!("2025-03-{day:02}"),
+            "outlet": if k % 2 == 0 { "kompas.com" } else { "detik.com" },
+            "text": text,
+        });
+        out.push_str(&doc.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every row of every table, in a canonical order (row ids included).
+fn dump(db: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for t in [
+        "documents",
+        "speakers",
+        "speaker_names",
+        "speaker_roles",
+        "merges",
+        "entities",
+        "mentions",
+        "quotes",
+        "figures",
+    ] {
+        let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut s = format!("{t}:");
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    let fts: i64 = c
+        .query_row(
+            "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'tenda'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    out.push(format!("fts:{fts}"));
+    out
+}
+
+#[test]
+fn ingest_is_idempotent_and_queries_work() {
+    let d = tmp("idem");
+    let input = d.join("c.jsonl");
+    std::fs::write(&input, corpus(60)).unwrap();
+    let db = d.join("l.db");
+    let (db_s, in_s) = (db.to_str().unwrap(), input.to_str().unwrap());
+    let (code, _, err) = run(&["ingest", "--db", db_s, "--input", "jsonl", in_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("60 new"), "{err}");
+    let first = dump(&db);
+    let (code, _, err) = run(&["ingest", "--db", db_s, "--input", "jsonl", in_s]);
+    assert_eq!(code, 0);
+    assert!(err.contains("60 unchanged"), "{err}");
+    assert_eq!(
+        dump(&db),
+        first,
+        "re-ingesting the same documents changes nothing"
+    );
+
+    // quotes by speaker (short form resolves to the full identity) and full text
+    let (code, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "quotes",
+        "--speaker",
+        "Luthfi",
+        "--text",
+        "tenda darurat",
+    ]);
+    assert_eq!(code, 0);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 10, "{out}");
+    assert!(rows
+        .iter()
+        .all(|r| r["speaker"] == "Ahmad Luthfi" && r["kind"] == "direct"));
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "csv",
+        "quotes",
+        "--speaker",
+        "Ahmad Luthfi",
+        "--kind",
+        "indirect",
+        "--outlet",
+        "detik.com",
+    ]);
+    assert_eq!(out.lines().count(), 1 + 10, "{out}");
+    assert!(out.starts_with("date,outlet,speaker,role,kind,cue,text,doc_id"));
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "quotes",
+        "--since",
+        "2025-03-20",
+        "--until",
+        "2025-03-21",
+    ]);
+    assert!(out.lines().count() > 0);
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let date = v["date"].as_str().unwrap();
+        assert!(("2025-03-20"..="2025-03-21").contains(&date), "{date}");
+    }
+    // figures: a timeline of deaths with their source
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "--limit",
+        "1000",
+        "figures",
+        "--category",
+        "killed",
+    ]);
+    let figs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(figs.len(), 60, "{out}");
+    assert!(figs.iter().all(|f| f["source"]
+        .as_str()
+        .is_some_and(|s| s.contains("Badan Penanggulangan Bencana Daerah"))));
+    let dates: Vec<&str> = figs.iter().map(|f| f["date"].as_str().unwrap()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "timeline is ordered by date"
+    );
+    // speakers: six identities, the most quoted first
+    let (_, out, _) = run(&["query", "--db", db_s, "--format", "jsonl", "speakers"]);
+    let sp: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let persons: Vec<&serde_json::Value> = sp.iter().filter(|s| s["kind"] == "person").collect();
+    assert_eq!(persons.len(), 6, "{out}");
+    assert!(
+        persons
+            .iter()
+            .all(|s| s["quotes"] == 20 && s["documents"] == 10),
+        "{out}"
+    );
+    let words = "sebanyak warga terdampak banjir wilayahnya menyiapkan tenda darurat dapur umum";
+    let topics = persons[0]["topics"].as_array().unwrap();
+    assert_eq!(topics.len(), 5);
+    assert!(
+        topics.iter().all(|t| words.split(' ').any(|w| t == w)),
+        "{topics:?}"
+    );
+
+    // a changed document replaces its rows
+    let changed = corpus(60).replacen("tenda darurat", "posko pengungsian", 1);
+    std::fs::write(&input, changed).unwrap();
+    let (_, _, err) = run(&["ingest", "--db", db_s, "--input", "jsonl", in_s]);
+    assert!(
+        err.contains("1 changed") && err.contains("59 unchanged"),
+        "{err}"
+    );
+    let (_, out, _) = run(&[
+        "query", "--db", db_s, "--format", "jsonl", "quotes", "--text", "posko",
+    ]);
+    assert_eq!(out.lines().count(), 1);
+    let (_, out, _) = run(&[
+        "query", "--db", db_s, "--format", "jsonl", "--limit", "1000", "quotes", "--text", "tenda",
+    ]);
+    assert_eq!(out.lines().count(), 59);
+
+    // parquet export, read back
+    let pq = d.join("pq");
+    let (code, _, err) = run(&["export", "--db", db_s, "--parquet", pq.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    for (f, n) in [("quotes.parquet", 120), ("figures.parquet", 180)] {
+        let r = SerializedFileReader::new(std::fs::File::open(pq.join(f)).unwrap()).unwrap();
+        let rows = r.metadata().file_metadata().num_rows();
+        assert!(rows >= n, "{f}: {rows} rows");
+    }
+}
+
+#[test]
+fn aliases_merge_speakers_and_merges_are_reported() {
+    let d = tmp("alias");
+    let docs = [
+        ("a", "Presiden Joko Widodo mengatakan, harga beras harus turun.\n\n\u{201c}Saya minta Bulog bergerak,\u{201d} kata Jokowi."),
+        ("b", "\u{201c}Kita tidak boleh kalah,\u{201d} kata Jokowi di Istana, Senin."),
+        ("c", "Perdana Menteri Israel Benjamin Netanyahu menegaskan, operasi akan berlanjut."),
+        ("d", "\u{201c}Tidak ada gencatan senjata,\u{201d} ujar Netanyahu dalam pidatonya."),
+    ];
+    let mut jsonl = String::new();
+    for (id, text) in docs {
+        jsonl.push_str(
+            &serde_json::json!({"id": id, "text": text, "date": "2025-01-02"}).to_string(),
+        );
+        jsonl.push('\n');
+    }
+    let input = d.join("c.jsonl");
+    std::fs::write(&input, jsonl).unwrap();
+    let aliases = d.join("aliases.tsv");
+    std::fs::write(&aliases, "# alias\tcanonical\nJokowi\tJoko Widodo\n").unwrap();
+    let db = d.join("l.db");
+    let db_s = db.to_str().unwrap();
+    let (code, _, err) = run(&[
+        "ingest",
+        "--db",
+        db_s,
+        "--aliases",
+        aliases.to_str().unwrap(),
+        "--input",
+        "jsonl",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "quotes",
+        "--speaker",
+        "Jokowi",
+    ]);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows.iter().all(|r| r["speaker"] == "Joko Widodo"));
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "quotes",
+        "--speaker",
+        "Benjamin Netanyahu",
+    ]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let (_, out, _) = run(&["query", "--db", db_s, "--format", "jsonl", "merges"]);
+    assert!(out.contains("alias file"), "{out}");
+    assert!(
+        out.contains("\"name\":\"Netanyahu\"") && out.contains("name containment"),
+        "{out}"
+    );
+}
+
+#[test]
+fn kill_during_ingest_then_rerun_equals_a_clean_run() {
+    let d = tmp("kill");
+    let input = d.join("c.jsonl");
+    let n = 12_000;
+    std::fs::write(&input, corpus(n)).unwrap();
+    let in_s = input.to_str().unwrap();
+    let clean = d.join("clean.db");
+    let (code, _, err) = run(&[
+        "ingest",
+        "--db",
+        clean.to_str().unwrap(),
+        "--input",
+        "jsonl",
+        in_s,
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    let db = d.join("killed.db");
+    let db_s = db.to_str().unwrap();
+    let mut child = kutip()
+        .args([
+            "ingest", "--db", db_s, "--batch", "64", "--input", "jsonl", in_s,
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // wait until some batches are committed, then kill -9
+    let t0 = std::time::Instant::now();
+    let mut committed = 0i64;
+    while t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        if let Ok(c) =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        {
+            if let Ok(k) = c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+            {
+                committed = k;
+                if k >= 500 {
+                    break;
+                }
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let after: i64 = c
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .unwrap();
+    drop(c);
+    assert!(committed >= 500, "ingest did not commit in time");
+    assert!(
+        after >= committed && after < n as i64,
+        "killed mid-run: {after} of {n} committed"
+    );
+    let (code, _, err) = run(&["ingest", "--db", db_s, "--input", "jsonl", in_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{after} unchanged")), "{err}");
+    assert_eq!(
+        dump(&db),
+        dump(&clean),
+        "rerun after kill -9 equals a clean run"
+    );
+}
+
+#[test]
+fn query_errors_are_clear() {
+    let (code, _, err) = run(&["query", "--db", "/nonexistent/x.db", "quotes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such ledger database"), "{err}");
+}
+
+#[test]
+fn rafah_deaths_with_sources() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/rafah.txt");
+    if !p.exists() {
+        eprintln!("skipping: {} not found (../shared is absent)", p.display());
+        return;
+    }
+    let d = tmp("rafah");
+    let db = d.join("l.db");
+    let db_s = db.to_str().unwrap();
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/banjir-demak.txt");
+    let (code, _, err) = run(&[
+        "ingest",
+        "--db",
+        db_s,
+        p.to_str().unwrap(),
+        ex.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(&[
+        "query",
+        "--db",
+        db_s,
+        "--format",
+        "jsonl",
+        "figures",
+        "--category",
+        "killed",
+    ]);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rafah: Vec<(f64, String)> = rows
+        .iter()
+        .filter(|r| r["doc_id"].as_str().unwrap().ends_with("rafah.txt"))
+        .map(|r| {
+            (
+                r["value"].as_f64().unwrap(),
+                r["source"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rafah,
+        vec![
+            (1200.0, "Israel".to_string()),
+            (34600.0, "Kementerian Kesehatan Gaza".to_string()),
+            (29.0, "Kementerian Kesehatan Gaza".to_string()),
+        ],
+        "{out}"
+    );
+}

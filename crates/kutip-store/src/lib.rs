@@ -1,0 +1,909 @@
+//! The corpus ledger: documents, statements, figures, entities and speakers across documents,
+//! behind the [`Store`] trait. [`SqliteStore`] is the default implementation: one embedded
+//! SQLite file (bundled library, WAL, FTS5 over statement text), nothing to install.
+//!
+//! Ingest is idempotent: a document with the same id and content hash is skipped, a changed
+//! one replaces its old rows. Each batch is one transaction, so a crash loses at most the
+//! batch in flight and a rerun continues from the last committed document with the same
+//! results as a clean run.
+
+pub mod export;
+pub mod schema;
+pub mod speakers;
+
+use kutip::Ledger;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use speakers::Resolver;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A document to ingest: its id, text hash and the ledger extracted from it.
+pub struct DocIn<'a> {
+    pub hash: String,
+    pub bytes: usize,
+    pub ledger: &'a Ledger,
+}
+
+/// Content hash of a document (text and metadata).
+pub fn doc_hash(text: &str, meta: &kutip::Meta) -> String {
+    let mut h = Sha256::new();
+    h.update(text.as_bytes());
+    h.update([0u8]);
+    h.update(serde_json::to_vec(meta).unwrap_or_default());
+    let d = h.finalize();
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct IngestStats {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub quotes: usize,
+    pub figures: usize,
+    pub merges: usize,
+}
+
+impl std::ops::AddAssign for IngestStats {
+    fn add_assign(&mut self, o: Self) {
+        self.new += o.new;
+        self.changed += o.changed;
+        self.unchanged += o.unchanged;
+        self.quotes += o.quotes;
+        self.figures += o.figures;
+        self.merges += o.merges;
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct QuoteQuery {
+    pub speaker: Option<String>,
+    pub text: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub outlet: Option<String>,
+    pub kind: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteRow {
+    pub date: Option<String>,
+    pub outlet: Option<String>,
+    pub doc_id: String,
+    pub speaker: Option<String>,
+    pub role: Option<String>,
+    pub kind: String,
+    pub cue: Option<String>,
+    pub text: String,
+    pub start: i64,
+    pub end: i64,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct FigureQuery {
+    pub category: Option<String>,
+    pub what: Option<String>,
+    pub source: Option<String>,
+    pub place: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRow {
+    pub date: Option<String>,
+    pub doc_id: String,
+    pub text: String,
+    pub value: Option<f64>,
+    pub qualifier: String,
+    pub category: String,
+    pub what: Option<String>,
+    pub source: Option<String>,
+    pub place: Option<String>,
+    pub start: i64,
+    pub end: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub quotes: i64,
+    pub documents: i64,
+    pub roles: Vec<String>,
+    /// The most frequent content words of the speaker's statements.
+    pub topics: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DisagreementQuery {
+    pub category: Option<String>,
+    pub window_days: i64,
+    /// Relative difference, e.g. 0.1 = the larger value is more than 10 % above the smaller.
+    pub threshold: f64,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub category: String,
+    pub place: String,
+    pub a: FigureRow,
+    pub b: FigureRow,
+    pub difference: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeRow {
+    /// The identity's canonical name now.
+    pub speaker: String,
+    /// The name form that was merged ...
+    pub name: String,
+    /// ... into the identity then called this.
+    pub into: String,
+    pub reason: String,
+    pub doc_id: String,
+}
+
+/// What a ledger store does. SQLite implements it; another database (PostgreSQL) can
+/// implement it behind the same front ends.
+pub trait Store {
+    /// Is this document stored with this content hash already?
+    fn has(&self, id: &str, hash: &str) -> Result<bool>;
+    /// Store a batch of documents in one transaction.
+    fn ingest(&mut self, docs: &[DocIn<'_>]) -> Result<IngestStats>;
+    fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>>;
+    fn figures(&self, q: &FigureQuery) -> Result<Vec<FigureRow>>;
+    fn speakers(&self, limit: usize) -> Result<Vec<SpeakerRow>>;
+    fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>>;
+    fn merges(&self, limit: usize) -> Result<Vec<MergeRow>>;
+    /// Documents, statements, figures, speakers.
+    fn counts(&self) -> Result<[i64; 4]>;
+}
+
+pub struct SqliteStore {
+    conn: Connection,
+    resolver: Resolver,
+}
+
+fn enum_name<T: Serialize>(t: &T) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `YYYY-MM-DD` when the text starts with one.
+fn iso_date(s: Option<&str>) -> Option<String> {
+    let s = s?.trim();
+    let b = s.as_bytes();
+    let ok = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit);
+    ok.then(|| s[..10].to_string())
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+fn day_number(d: &str) -> Option<i64> {
+    let y: i64 = d.get(..4)?.parse().ok()?;
+    let m: i64 = d.get(5..7)?.parse().ok()?;
+    let dd: i64 = d.get(8..10)?.parse().ok()?;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// An FTS5 query from the user's words: each word quoted, all required; `OR` kept.
+fn fts_query(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| {
+            if w == "OR" {
+                "OR".to_string()
+            } else {
+                format!("\"{}\"", w.replace('"', ""))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl SqliteStore {
+    /// Open (or create) a ledger database and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut s = SqliteStore {
+            conn,
+            resolver: Resolver::default(),
+        };
+        s.migrate()?;
+        s.load_speakers()?;
+        Ok(s)
+    }
+
+    /// Open an existing database for queries only.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(Error::Invalid(format!(
+                "{}: no such ledger database (create it with kutip ingest)",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if v as usize != schema::MIGRATIONS.len() {
+            return Err(Error::Invalid(format!(
+                "{}: schema version {v}, this kutip needs {} (run kutip ingest to migrate)",
+                path.display(),
+                schema::MIGRATIONS.len()
+            )));
+        }
+        let mut s = SqliteStore {
+            conn,
+            resolver: Resolver::default(),
+        };
+        s.load_speakers()?;
+        Ok(s)
+    }
+
+    pub fn set_aliases(&mut self, aliases: std::collections::HashMap<String, String>) {
+        self.resolver.set_aliases(aliases);
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let v: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if v as usize > schema::MIGRATIONS.len() {
+            return Err(Error::Invalid(format!(
+                "database schema version {v} is newer than this kutip ({})",
+                schema::MIGRATIONS.len()
+            )));
+        }
+        for (i, m) in schema::MIGRATIONS.iter().enumerate().skip(v as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(m)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn load_speakers(&mut self) -> Result<()> {
+        let mut r = Resolver::default();
+        let mut st = self
+            .conn
+            .prepare("SELECT id, name, kind FROM speakers ORDER BY id")?;
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (id, name, kind) = row?;
+            r.load_identity(id, name, kind);
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT name, speaker_id FROM speaker_names ORDER BY rowid")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (n, id) = row?;
+            r.load_form(&n, id);
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT speaker_id, role FROM speaker_roles")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, role) = row?;
+            r.load_role(id, &role);
+        }
+        drop(st);
+        let aliases = self.resolver.take_aliases();
+        r.set_aliases(aliases);
+        self.resolver = r;
+        Ok(())
+    }
+
+    fn delete_doc(tx: &Transaction, id: &str) -> Result<()> {
+        for t in ["quotes", "figures", "mentions", "entities"] {
+            tx.execute(&format!("DELETE FROM {t} WHERE doc_id = ?1"), [id])?;
+        }
+        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Identities a user's name refers to: the one it resolves to (through the alias file
+    /// too), and every identity with a name form containing it ("Purbaya" finds
+    /// "Purbaya Yudhi Sadewa").
+    fn speaker_ids(&self, name: &str) -> Result<Vec<i64>> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT speaker_id FROM speaker_names WHERE name LIKE ?1 ESCAPE '\\' LIMIT 200",
+        )?;
+        let pat = format!(
+            "%{}%",
+            speakers::key(name)
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut ids = st
+            .query_map([pat], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<i64>, _>>()?;
+        if let Some(id) = self.resolver.lookup(name) {
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    fn figure_row(r: &rusqlite::Row) -> rusqlite::Result<FigureRow> {
+        Ok(FigureRow {
+            date: r.get(0)?,
+            doc_id: r.get(1)?,
+            text: r.get(2)?,
+            value: r.get(3)?,
+            qualifier: r.get(4)?,
+            category: r.get(5)?,
+            what: r.get(6)?,
+            source: r.get(7)?,
+            place: r.get(8)?,
+            start: r.get(9)?,
+            end: r.get(10)?,
+        })
+    }
+}
+
+const FIGURE_COLS: &str = "f.date, f.doc_id, f.text, f.value, f.qualifier, f.category, f.what, \
+     coalesce(s.name, f.source), f.place, f.start, f.\"end\"";
+
+impl Store for SqliteStore {
+    fn has(&self, id: &str, hash: &str) -> Result<bool> {
+        let h: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(h.as_deref() == Some(hash))
+    }
+
+    fn ingest(&mut self, docs: &[DocIn<'_>]) -> Result<IngestStats> {
+        let mut stats = IngestStats::default();
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins_doc = tx.prepare_cached(
+                "INSERT INTO documents (id, hash, title, date, url, outlet, bytes, n_quotes, n_figures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut ins_ent = tx.prepare_cached(
+                "INSERT INTO entities (doc_id, local_id, name, kind, speaker_id, roles, affiliations)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut ins_men = tx.prepare_cached(
+                "INSERT INTO mentions (doc_id, local_id, text, start, \"end\") VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut ins_q = tx.prepare_cached(
+                "INSERT INTO quotes (doc_id, seq, kind, text, start, \"end\", speaker_id, speaker_name,
+                   speaker_kind, via, role, affiliation, cue, cue_lemma, date, outlet, who)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+            let mut ins_f = tx.prepare_cached(
+                "INSERT INTO figures (doc_id, seq, text, start, \"end\", value, low, high, qualifier, unit,
+                   category, what, source, source_speaker_id, when_text, date, place, part_of, outlet)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )?;
+            let mut ins_sp =
+                tx.prepare_cached("INSERT INTO speakers (id, name, kind) VALUES (?1, ?2, ?3)")?;
+            let mut upd_sp = tx.prepare_cached("UPDATE speakers SET name = ?2 WHERE id = ?1")?;
+            let mut ins_name = tx.prepare_cached(
+                "INSERT OR IGNORE INTO speaker_names (name, speaker_id) VALUES (?1, ?2)",
+            )?;
+            let mut ins_role = tx.prepare_cached(
+                "INSERT OR IGNORE INTO speaker_roles (speaker_id, role) VALUES (?1, ?2)",
+            )?;
+            let mut ins_merge = tx.prepare_cached(
+                "INSERT INTO merges (speaker_id, name, into_name, reason, doc_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for d in docs {
+                let l = d.ledger;
+                let old: Option<String> = tx
+                    .query_row("SELECT hash FROM documents WHERE id = ?1", [&l.id], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                match old {
+                    Some(h) if h == d.hash => {
+                        stats.unchanged += 1;
+                        continue;
+                    }
+                    Some(_) => {
+                        Self::delete_doc(&tx, &l.id)?;
+                        stats.changed += 1;
+                    }
+                    None => stats.new += 1,
+                }
+                let date = iso_date(l.meta.date.as_deref());
+                ins_doc.execute(params![
+                    l.id,
+                    d.hash,
+                    l.meta.title,
+                    date,
+                    l.meta.url,
+                    l.meta.outlet,
+                    d.bytes as i64,
+                    l.quotes.len() as i64,
+                    l.figures.len() as i64
+                ])?;
+                // entities and their cross-document identities
+                let mut ent_speaker: Vec<Option<i64>> = Vec::with_capacity(l.entities.len());
+                for (k, e) in l.entities.iter().enumerate() {
+                    let kind = enum_name(&e.kind);
+                    let sid = if kind == "person" || kind == "organization" {
+                        let o = self.resolver.resolve(&e.name, &kind, &e.roles);
+                        let ident = &self.resolver.ids[&o.id];
+                        if o.new_identity {
+                            ins_sp.execute(params![o.id, ident.name, ident.kind])?;
+                        } else if o.renamed {
+                            upd_sp.execute(params![o.id, ident.name])?;
+                        }
+                        if o.new_form {
+                            ins_name.execute(params![speakers::key(&e.name), o.id])?;
+                            if let Some(c) = self.resolver.ids.get(&o.id) {
+                                ins_name.execute(params![speakers::key(&c.name), o.id])?;
+                            }
+                        }
+                        for r in &o.new_roles {
+                            ins_role.execute(params![o.id, r.to_lowercase()])?;
+                        }
+                        if let Some((form, reason)) = &o.merge {
+                            ins_merge.execute(params![o.id, form, o.previous, reason, l.id])?;
+                            stats.merges += 1;
+                        }
+                        Some(o.id)
+                    } else {
+                        None
+                    };
+                    ent_speaker.push(sid);
+                    ins_ent.execute(params![
+                        l.id,
+                        k as i64,
+                        e.name,
+                        kind,
+                        sid,
+                        serde_json::to_string(&e.roles).unwrap_or_default(),
+                        serde_json::to_string(&e.affiliations).unwrap_or_default()
+                    ])?;
+                    for m in &e.mentions {
+                        ins_men.execute(params![
+                            l.id,
+                            k as i64,
+                            m.text,
+                            m.start as i64,
+                            m.end as i64
+                        ])?;
+                    }
+                }
+                for (k, q) in l.quotes.iter().enumerate() {
+                    let sp = q.speaker.as_ref();
+                    let sid = sp
+                        .and_then(|s| s.entity)
+                        .and_then(|e| ent_speaker.get(e).copied().flatten());
+                    let name = sp.map(|s| {
+                        sid.and_then(|id| self.resolver.ids.get(&id))
+                            .map(|i| i.name.clone())
+                            .unwrap_or_else(|| s.name.clone())
+                    });
+                    ins_q.execute(params![
+                        l.id,
+                        k as i64,
+                        enum_name(&q.kind),
+                        q.text,
+                        q.start as i64,
+                        q.end as i64,
+                        sid,
+                        name,
+                        sp.map(|s| enum_name(&s.kind)),
+                        sp.map(|s| enum_name(&s.via)),
+                        q.role,
+                        q.affiliation,
+                        q.cue.as_ref().map(|c| c.text.clone()),
+                        q.cue.as_ref().map(|c| c.lemma.clone()),
+                        date,
+                        l.meta.outlet,
+                        sid.map(|i| format!("s{i}"))
+                    ])?;
+                    stats.quotes += 1;
+                }
+                for (k, f) in l.figures.iter().enumerate() {
+                    let src = f.source.as_ref();
+                    let sid = src
+                        .and_then(|s| s.entity)
+                        .and_then(|e| ent_speaker.get(e).copied().flatten());
+                    let when = f.when.as_ref();
+                    let fdate = when
+                        .and_then(|w| iso_date(w.date.as_deref()))
+                        .or_else(|| date.clone());
+                    ins_f.execute(params![
+                        l.id,
+                        k as i64,
+                        f.text,
+                        f.start as i64,
+                        f.end as i64,
+                        f.value,
+                        f.low,
+                        f.high,
+                        f.qualifier,
+                        f.unit,
+                        f.category,
+                        f.what.as_ref().map(|w| w.text.clone()),
+                        src.map(|s| s.name.clone()),
+                        sid,
+                        when.map(|w| w.text.clone()),
+                        fdate,
+                        f.place,
+                        f.part_of.map(|p| p as i64),
+                        l.meta.outlet
+                    ])?;
+                    stats.figures += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>> {
+        let mut sql = String::from(
+            "SELECT q.date, q.outlet, q.doc_id, coalesce(s.name, q.speaker_name), q.role, q.kind,
+                    q.cue, q.text, q.start, q.\"end\"
+             FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id WHERE 1=1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let ids = match &q.speaker {
+            Some(sp) => {
+                let ids = self.speaker_ids(sp)?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        match (&ids, &q.text) {
+            // words and speaker in one full-text query: the index intersects both
+            (Some(ids), Some(t)) if ids.len() <= 64 => {
+                let who = ids
+                    .iter()
+                    .map(|i| format!("s{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                sql.push_str(
+                    " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)",
+                );
+                args.push(format!("text : ({}) AND who : ({who})", fts_query(t)).into());
+            }
+            _ => {
+                if let Some(ids) = &ids {
+                    sql.push_str(&format!(
+                        " AND q.speaker_id IN ({})",
+                        ids.iter()
+                            .map(|i| i.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ));
+                }
+                if let Some(t) = &q.text {
+                    sql.push_str(
+                        " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)",
+                    );
+                    args.push(format!("text : ({})", fts_query(t)).into());
+                }
+            }
+        }
+        for (v, cond) in [
+            (&q.since, " AND q.date >= ?"),
+            (&q.until, " AND q.date <= ?"),
+            (&q.outlet, " AND q.outlet = ?"),
+            (&q.kind, " AND q.kind = ?"),
+        ] {
+            if let Some(v) = v {
+                sql.push_str(cond);
+                args.push(v.clone().into());
+            }
+        }
+        sql.push_str(" ORDER BY q.date DESC, q.id DESC LIMIT ?");
+        args.push((q.limit.max(1) as i64).into());
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(QuoteRow {
+                    date: r.get(0)?,
+                    outlet: r.get(1)?,
+                    doc_id: r.get(2)?,
+                    speaker: r.get(3)?,
+                    role: r.get(4)?,
+                    kind: r.get(5)?,
+                    cue: r.get(6)?,
+                    text: r.get(7)?,
+                    start: r.get(8)?,
+                    end: r.get(9)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn figures(&self, q: &FigureQuery) -> Result<Vec<FigureRow>> {
+        let mut sql = format!(
+            "SELECT {FIGURE_COLS} FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id WHERE 1=1"
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(c) = &q.category {
+            sql.push_str(" AND f.category = ?");
+            args.push(c.clone().into());
+        }
+        if let Some(w) = &q.what {
+            sql.push_str(" AND f.what LIKE ?");
+            args.push(format!("%{w}%").into());
+        }
+        if let Some(s) = &q.source {
+            let ids = self.speaker_ids(s)?;
+            let list = ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            sql.push_str(&format!(
+                " AND (f.source LIKE ? OR f.source_speaker_id IN ({}))",
+                if list.is_empty() { "NULL" } else { &list }
+            ));
+            args.push(format!("%{s}%").into());
+        }
+        if let Some(p) = &q.place {
+            sql.push_str(" AND lower(f.place) = lower(?)");
+            args.push(p.clone().into());
+        }
+        if let Some(v) = &q.since {
+            sql.push_str(" AND f.date >= ?");
+            args.push(v.clone().into());
+        }
+        if let Some(v) = &q.until {
+            sql.push_str(" AND f.date <= ?");
+            args.push(v.clone().into());
+        }
+        sql.push_str(" ORDER BY f.date IS NULL, f.date, f.id LIMIT ?");
+        args.push((q.limit.max(1) as i64).into());
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args), Self::figure_row)?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn speakers(&self, limit: usize) -> Result<Vec<SpeakerRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.id, s.name, s.kind, count(*), count(DISTINCT q.doc_id)
+             FROM quotes q JOIN speakers s ON s.id = q.speaker_id
+             GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ?1",
+        )?;
+        let mut rows = st
+            .query_map([limit.max(1) as i64], |r| {
+                Ok(SpeakerRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    quotes: r.get(3)?,
+                    documents: r.get(4)?,
+                    roles: Vec::new(),
+                    topics: Vec::new(),
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut roles = self.conn.prepare(
+            "SELECT role, count(*) c FROM quotes WHERE speaker_id = ?1 AND role IS NOT NULL
+             GROUP BY role ORDER BY c DESC, role LIMIT 3",
+        )?;
+        let mut texts = self.conn.prepare(
+            "SELECT text FROM quotes WHERE speaker_id = ?1 ORDER BY date DESC, id DESC LIMIT 500",
+        )?;
+        for row in &mut rows {
+            row.roles = roles
+                .query_map([row.id], |r| r.get(0))?
+                .collect::<std::result::Result<Vec<String>, _>>()?;
+            let mut counts: std::collections::HashMap<String, usize> = Default::default();
+            for t in texts.query_map([row.id], |r| r.get::<_, String>(0))? {
+                let t = t?;
+                let mut seen = std::collections::HashSet::new();
+                for w in t.split(|c: char| !c.is_alphanumeric() && c != '-') {
+                    let w = w.to_lowercase();
+                    if w.chars().count() < 4
+                        || w.chars().any(|c| c.is_ascii_digit())
+                        || kutip::lexicon::LEX.words.is("stopword", &w)
+                        || !seen.insert(w.clone())
+                    {
+                        continue;
+                    }
+                    *counts.entry(w).or_default() += 1;
+                }
+            }
+            let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            row.topics = v.into_iter().take(5).map(|x| x.0).collect();
+        }
+        Ok(rows)
+    }
+
+    fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>> {
+        let mut sql = format!(
+            "SELECT {FIGURE_COLS}, coalesce(CAST(f.source_speaker_id AS TEXT), lower(f.source))
+             FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id
+             WHERE f.source IS NOT NULL AND f.value IS NOT NULL AND f.date IS NOT NULL
+               AND f.place IS NOT NULL AND f.part_of IS NULL"
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        match &q.category {
+            Some(c) => {
+                sql.push_str(" AND f.category = ?");
+                args.push(c.clone().into());
+            }
+            // counts of unnamed things and other numbers are not comparable claims
+            None => sql.push_str(" AND f.category NOT IN ('count', 'other')"),
+        }
+        sql.push_str(" ORDER BY f.category, lower(f.place), f.date, f.id");
+        let mut st = self.conn.prepare(&sql)?;
+        let rows: Vec<(FigureRow, String)> = st
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((Self::figure_row(r)?, r.get::<_, String>(11)?))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut out = Vec::new();
+        let key = |r: &FigureRow| {
+            (
+                r.category.clone(),
+                r.place.clone().unwrap_or_default().to_lowercase(),
+            )
+        };
+        let mut i = 0;
+        while i < rows.len() {
+            let mut j = i;
+            while j < rows.len() && key(&rows[j].0) == key(&rows[i].0) {
+                j += 1;
+            }
+            let group = &rows[i..j];
+            let days: Vec<Option<i64>> = group
+                .iter()
+                .map(|r| r.0.date.as_deref().and_then(day_number))
+                .collect();
+            for a in 0..group.len() {
+                for b in a + 1..group.len() {
+                    let (Some(da), Some(db)) = (days[a], days[b]) else {
+                        continue;
+                    };
+                    if db - da > q.window_days {
+                        break;
+                    }
+                    if group[a].1 == group[b].1 {
+                        continue;
+                    }
+                    let (va, vb) = (
+                        group[a].0.value.unwrap_or(0.0),
+                        group[b].0.value.unwrap_or(0.0),
+                    );
+                    let hi = va.abs().max(vb.abs());
+                    if hi == 0.0 {
+                        continue;
+                    }
+                    let diff = (va - vb).abs() / hi;
+                    if diff > q.threshold {
+                        out.push(Disagreement {
+                            category: group[a].0.category.clone(),
+                            place: group[a].0.place.clone().unwrap_or_default(),
+                            a: group[a].0.clone(),
+                            b: group[b].0.clone(),
+                            difference: diff,
+                        });
+                    }
+                }
+            }
+            i = j;
+        }
+        out.sort_by(|x, y| {
+            y.difference
+                .partial_cmp(&x.difference)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        out.truncate(q.limit.max(1));
+        Ok(out)
+    }
+
+    fn merges(&self, limit: usize) -> Result<Vec<MergeRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, m.name, m.into_name, m.reason, m.doc_id
+             FROM merges m JOIN speakers s ON s.id = m.speaker_id ORDER BY m.rowid LIMIT ?1",
+        )?;
+        let rows = st
+            .query_map([limit.max(1) as i64], |r| {
+                Ok(MergeRow {
+                    speaker: r.get(0)?,
+                    name: r.get(1)?,
+                    into: r.get(2)?,
+                    reason: r.get(3)?,
+                    doc_id: r.get(4)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn counts(&self) -> Result<[i64; 4]> {
+        let c = |t: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        };
+        Ok([c("documents")?, c("quotes")?, c("figures")?, c("speakers")?])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            iso_date(Some("2024-05-06T10:00:00+07:00")).as_deref(),
+            Some("2024-05-06")
+        );
+        assert_eq!(iso_date(Some("6/5/2024")), None);
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(
+            day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(),
+            2
+        );
+    }
+
+    #[test]
+    fn fts_words_are_quoted() {
+        assert_eq!(fts_query("gencatan senjata"), "\"gencatan\" \"senjata\"");
+        assert_eq!(fts_query("a\" OR b"), "\"a\" OR \"b\"");
+    }
+}

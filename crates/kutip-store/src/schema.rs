@@ -1,0 +1,126 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the number of migrations applied;
+//! each runs once, inside a transaction. Add new migrations at the end, never edit old ones.
+//!
+//! The SQL stays portable where it costs nothing (plain types, explicit keys); the SQLite-only
+//! parts are the FTS5 table and its triggers.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: documents, speakers, entities, mentions, quotes (+ full text), figures
+    r#"
+CREATE TABLE documents (
+    id        TEXT PRIMARY KEY,
+    hash      TEXT NOT NULL,
+    title     TEXT,
+    date      TEXT,
+    url       TEXT,
+    outlet    TEXT,
+    bytes     INTEGER NOT NULL,
+    n_quotes  INTEGER NOT NULL,
+    n_figures INTEGER NOT NULL
+);
+CREATE INDEX documents_date ON documents(date);
+
+-- one row per cross-document identity of a person or organisation
+CREATE TABLE speakers (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL
+);
+-- every name form that resolves to a speaker (lower-cased)
+CREATE TABLE speaker_names (
+    name       TEXT PRIMARY KEY,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id)
+);
+CREATE INDEX speaker_names_speaker ON speaker_names(speaker_id);
+CREATE TABLE speaker_roles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    role       TEXT NOT NULL,
+    PRIMARY KEY (speaker_id, role)
+);
+-- why two name forms were made one identity
+CREATE TABLE merges (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    name       TEXT NOT NULL,
+    into_name  TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    doc_id     TEXT NOT NULL
+);
+
+CREATE TABLE entities (
+    doc_id       TEXT NOT NULL REFERENCES documents(id),
+    local_id     INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    speaker_id   INTEGER REFERENCES speakers(id),
+    roles        TEXT NOT NULL,
+    affiliations TEXT NOT NULL,
+    PRIMARY KEY (doc_id, local_id)
+);
+CREATE TABLE mentions (
+    doc_id   TEXT NOT NULL REFERENCES documents(id),
+    local_id INTEGER NOT NULL,
+    text     TEXT NOT NULL,
+    start    INTEGER NOT NULL,
+    "end"    INTEGER NOT NULL
+);
+CREATE INDEX mentions_doc ON mentions(doc_id);
+
+CREATE TABLE quotes (
+    id           INTEGER PRIMARY KEY,
+    doc_id       TEXT NOT NULL REFERENCES documents(id),
+    seq          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    "end"        INTEGER NOT NULL,
+    speaker_id   INTEGER REFERENCES speakers(id),
+    -- "s<speaker_id>", indexed with the text so that speaker + words is one FTS query
+    who          TEXT,
+    speaker_name TEXT,
+    speaker_kind TEXT,
+    via          TEXT,
+    role         TEXT,
+    affiliation  TEXT,
+    cue          TEXT,
+    cue_lemma    TEXT,
+    date         TEXT,
+    outlet       TEXT
+);
+CREATE INDEX quotes_doc ON quotes(doc_id);
+CREATE INDEX quotes_speaker ON quotes(speaker_id, date);
+CREATE INDEX quotes_date ON quotes(date);
+
+CREATE VIRTUAL TABLE quotes_fts USING fts5(text, who, content='quotes', content_rowid='id');
+CREATE TRIGGER quotes_ai AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
+END;
+CREATE TRIGGER quotes_ad AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
+END;
+
+CREATE TABLE figures (
+    id                INTEGER PRIMARY KEY,
+    doc_id            TEXT NOT NULL REFERENCES documents(id),
+    seq               INTEGER NOT NULL,
+    text              TEXT NOT NULL,
+    start             INTEGER NOT NULL,
+    "end"             INTEGER NOT NULL,
+    value             REAL,
+    low               REAL,
+    high              REAL,
+    qualifier         TEXT NOT NULL,
+    unit              TEXT,
+    category          TEXT NOT NULL,
+    what              TEXT,
+    source            TEXT,
+    source_speaker_id INTEGER REFERENCES speakers(id),
+    when_text         TEXT,
+    date              TEXT,
+    place             TEXT,
+    part_of           INTEGER,
+    outlet            TEXT
+);
+CREATE INDEX figures_doc ON figures(doc_id);
+CREATE INDEX figures_category ON figures(category, date);
+"#,
+];
