@@ -112,20 +112,66 @@ pub enum QueryCmd {
     Merges,
 }
 
+fn read_aliases(path: Option<&Path>) -> Result<std::collections::HashMap<String, String>> {
+    let Some(p) = path else {
+        return Ok(Default::default());
+    };
+    let src = std::fs::read_to_string(p)
+        .with_context(|| format!("reading alias file {}", p.display()))?;
+    let (map, bad) = kutip_store::speakers::parse_aliases(&src);
+    for l in bad {
+        eprintln!(
+            "kutip: warning: {}:{l}: expected `alias<TAB>canonical name`, line ignored",
+            p.display()
+        );
+    }
+    Ok(map)
+}
+
 fn load_aliases(store: &mut SqliteStore, path: Option<&Path>) -> Result<()> {
-    if let Some(p) = path {
-        let src = std::fs::read_to_string(p)
-            .with_context(|| format!("reading alias file {}", p.display()))?;
-        let (map, bad) = kutip_store::speakers::parse_aliases(&src);
-        for l in bad {
-            eprintln!(
-                "kutip: warning: {}:{l}: expected `alias<TAB>canonical name`, line ignored",
-                p.display()
-            );
-        }
-        store.set_aliases(map);
+    if path.is_some() {
+        store.set_aliases(read_aliases(path)?);
     }
     Ok(())
+}
+
+pub struct ServeArgs {
+    pub db: Option<PathBuf>,
+    pub addr: std::net::SocketAddr,
+    pub body_limit: usize,
+    pub timeout: u64,
+    pub ingest_token: Option<String>,
+    pub aliases: Option<PathBuf>,
+    pub model: Option<String>,
+}
+
+pub fn serve(a: ServeArgs) -> Result<bool> {
+    // a server must survive peers and log readers that go away
+    #[cfg(unix)]
+    // SAFETY: changing the disposition of SIGPIPE before the runtime starts its threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let model = a
+        .model
+        .as_deref()
+        .map(crate::train::load_model)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    let cfg = kutip_server::Config {
+        db: a.db,
+        addr: a.addr,
+        body_limit: a.body_limit,
+        timeout: std::time::Duration::from_secs(a.timeout.max(1)),
+        ingest_token: a.ingest_token.filter(|t| !t.is_empty()),
+        aliases: read_aliases(a.aliases.as_deref())?,
+        model,
+        readers: std::thread::available_parallelism()
+            .map(|n| n.get() * 2)
+            .unwrap_or(4),
+    };
+    kutip_server::serve(cfg).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(true)
 }
 
 pub fn ingest(a: &IngestArgs) -> Result<bool> {

@@ -443,6 +443,27 @@ pub fn find(
     let mut used_cue = vec![false; a.tokens.len()];
     let n = a.tokens.len();
 
+    // A name of unknown kind directly followed by a cue verb ("Ismail Haniyeh menyebut")
+    // is a person: pronouns and -nya may refer to it before its statement is processed.
+    for mi in 0..cx.ents.mentions.len() {
+        let m = &cx.ents.mentions[mi];
+        if m.in_quote || cx.ents.entities[m.entity].kind != EntityKind::Other {
+            continue;
+        }
+        let mut k = m.tok_end;
+        if k < n && cx.w(k) == "," {
+            k += 1;
+        }
+        if k < n && cx.same_sent(m.tok_start, k) {
+            if let Some((_, kind, _)) = cue_at(src, a, k) {
+                if kind != CueKind::According && cx.w(k).starts_with(char::is_lowercase) {
+                    let e = m.entity;
+                    cx.ents.set_kind(e, EntityKind::Person);
+                }
+            }
+        }
+    }
+
     // Direct quotations
     let mut direct: Vec<(usize, Quote)> = Vec::new();
     for q in qs {

@@ -1,0 +1,606 @@
+//! The HTTP front end of kutip: `POST /v1/extract` runs the pipeline on a posted article,
+//! `GET /v1/quotes|figures|speakers|disagreements|merges` search a corpus ledger with the
+//! filters of `kutip query`, and `/` serves the web page (assets embedded, no CDN).
+//!
+//! Every error is JSON `{"error": {"status", "message"}}` with the matching status. Bodies
+//! past the limit get 413; malformed JSON or non-UTF-8 text get 400; work that takes longer
+//! than the timeout gets 503. The ledger is read through a small pool of read-only
+//! connections; `POST /v1/ingest` exists only when the server is started with a token, and
+//! then requires it (`Authorization: Bearer ...`).
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use kutip_store::{DisagreementQuery, DocIn, FigureQuery, QuoteQuery, SqliteStore, Store};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+#[derive(Clone)]
+pub struct Config {
+    pub db: Option<PathBuf>,
+    pub addr: SocketAddr,
+    pub body_limit: usize,
+    pub timeout: Duration,
+    pub ingest_token: Option<String>,
+    pub aliases: HashMap<String, String>,
+    pub model: Option<Arc<kutip::tagger::Model>>,
+    /// Read connections kept open.
+    pub readers: usize,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+    fn bad(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+fn error_body(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"status": status.as_u16(), "message": message}})),
+    )
+        .into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error_body(self.status, &self.message)
+    }
+}
+
+impl From<kutip_store::Error> for ApiError {
+    fn from(e: kutip_store::Error) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+/// Read-only stores, reused across requests.
+struct Pool {
+    path: PathBuf,
+    aliases: HashMap<String, String>,
+    idle: Mutex<Vec<SqliteStore>>,
+    slots: tokio::sync::Semaphore,
+}
+
+impl Pool {
+    fn open(&self) -> Result<SqliteStore, ApiError> {
+        let mut s = SqliteStore::open_read_only(&self.path)
+            .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+        s.set_aliases(self.aliases.clone());
+        Ok(s)
+    }
+
+    /// Forget idle connections (after an ingest, so speakers are reloaded).
+    fn refresh(&self) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.clear();
+        }
+    }
+}
+
+struct AppState {
+    cfg: Config,
+    pool: Option<Pool>,
+    writer: Option<Mutex<SqliteStore>>,
+}
+
+type Shared = Arc<AppState>;
+
+/// Run blocking work on the blocking pool, bounded by the request timeout.
+async fn blocking<R: Send + 'static>(
+    timeout: Duration,
+    f: impl FnOnce() -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    match tokio::time::timeout(timeout, tokio::task::spawn_blocking(f)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error: {e}"),
+        )),
+        Err(_) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the request took longer than {} s", timeout.as_secs_f64()),
+        )),
+    }
+}
+
+async fn with_store<R: Send + 'static>(
+    st: &Shared,
+    f: impl FnOnce(&SqliteStore) -> Result<R, kutip_store::Error> + Send + 'static,
+) -> Result<R, ApiError> {
+    let Some(pool) = &st.pool else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no ledger database: start the server with --db",
+        ));
+    };
+    let _slot = pool
+        .slots
+        .acquire()
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
+    let store = match pool.idle.lock().ok().and_then(|mut v| v.pop()) {
+        Some(s) => s,
+        None => pool.open()?,
+    };
+    let st2 = st.clone();
+    blocking(st.cfg.timeout, move || {
+        let r = f(&store);
+        if let Some(p) = &st2.pool {
+            if let Ok(mut v) = p.idle.lock() {
+                v.push(store);
+            }
+        }
+        r.map_err(ApiError::from)
+    })
+    .await
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body is larger than the limit of {limit} bytes"),
+            )
+        } else {
+            ApiError::new(e.status(), format!("could not read the request body: {e}"))
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct DocJson {
+    text: String,
+    id: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    url: Option<String>,
+    outlet: Option<String>,
+}
+
+impl DocJson {
+    fn meta(&self) -> kutip::Meta {
+        kutip::Meta {
+            title: self.title.clone(),
+            date: self.date.clone(),
+            url: self.url.clone(),
+            outlet: self.outlet.clone(),
+            source: None,
+        }
+    }
+}
+
+fn is_json(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+fn parse_doc(headers: &HeaderMap, body: &[u8]) -> Result<DocJson, ApiError> {
+    if is_json(headers) {
+        serde_json::from_slice::<DocJson>(body)
+            .map_err(|e| ApiError::bad(format!("invalid JSON body: {e}")))
+    } else {
+        let text = std::str::from_utf8(body).map_err(|e| {
+            ApiError::bad(format!(
+                "body is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        Ok(DocJson {
+            text: text.to_string(),
+            id: None,
+            title: None,
+            date: None,
+            url: None,
+            outlet: None,
+        })
+    }
+}
+
+async fn extract(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body_bytes(body, st.cfg.body_limit)?;
+    let doc = parse_doc(&headers, &body)?;
+    let model = st.cfg.model.clone();
+    let json = blocking(st.cfg.timeout, move || {
+        let id = doc.id.clone().unwrap_or_else(|| "request".into());
+        let l = kutip::ledger::extract_with(&id, &doc.text, doc.meta(), model.as_deref());
+        serde_json::to_vec(&l)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    })
+    .await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad(format!("invalid query parameters: {}", e.body_text())))
+}
+
+fn limit(l: Option<usize>, default: usize) -> usize {
+    l.unwrap_or(default).clamp(1, 5000)
+}
+
+#[derive(Deserialize)]
+struct QuotesParams {
+    speaker: Option<String>,
+    text: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    outlet: Option<String>,
+    kind: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn quotes(
+    State(st): State<Shared>,
+    q: Result<Query<QuotesParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query(q)?;
+    if let Some(k) = &p.kind {
+        if !matches!(k.as_str(), "direct" | "indirect" | "mixed") {
+            return Err(ApiError::bad("kind must be direct, indirect or mixed"));
+        }
+    }
+    let qq = QuoteQuery {
+        speaker: p.speaker,
+        text: p.text,
+        since: p.since,
+        until: p.until,
+        outlet: p.outlet,
+        kind: p.kind,
+        limit: limit(p.limit, 50),
+    };
+    let rows = with_store(&st, move |s| s.quotes(&qq)).await?;
+    Ok(Json(json!({ "quotes": rows })))
+}
+
+#[derive(Deserialize)]
+struct FiguresParams {
+    category: Option<String>,
+    what: Option<String>,
+    source: Option<String>,
+    place: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn figures(
+    State(st): State<Shared>,
+    q: Result<Query<FiguresParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query(q)?;
+    let fq = FigureQuery {
+        category: p.category,
+        what: p.what,
+        source: p.source,
+        place: p.place,
+        since: p.since,
+        until: p.until,
+        limit: limit(p.limit, 200),
+    };
+    let rows = with_store(&st, move |s| s.figures(&fq)).await?;
+    Ok(Json(json!({ "figures": rows })))
+}
+
+#[derive(Deserialize)]
+struct LimitParams {
+    limit: Option<usize>,
+}
+
+async fn speakers(
+    State(st): State<Shared>,
+    q: Result<Query<LimitParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let n = limit(query(q)?.limit, 50);
+    let rows = with_store(&st, move |s| s.speakers(n)).await?;
+    Ok(Json(json!({ "speakers": rows })))
+}
+
+async fn merges(
+    State(st): State<Shared>,
+    q: Result<Query<LimitParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let n = limit(query(q)?.limit, 200);
+    let rows = with_store(&st, move |s| s.merges(n)).await?;
+    Ok(Json(json!({ "merges": rows })))
+}
+
+#[derive(Deserialize)]
+struct DisagreementParams {
+    category: Option<String>,
+    window: Option<i64>,
+    threshold: Option<f64>,
+    limit: Option<usize>,
+}
+
+async fn disagreements(
+    State(st): State<Shared>,
+    q: Result<Query<DisagreementParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = query(q)?;
+    let threshold = p.threshold.unwrap_or(0.1);
+    if !(0.0..=100.0).contains(&threshold) {
+        return Err(ApiError::bad("threshold must be between 0 and 100"));
+    }
+    let dq = DisagreementQuery {
+        category: p.category,
+        window_days: p.window.unwrap_or(7).clamp(0, 36_500),
+        threshold,
+        limit: limit(p.limit, 50),
+    };
+    let rows = with_store(&st, move |s| s.disagreements(&dq)).await?;
+    Ok(Json(json!({ "disagreements": rows })))
+}
+
+async fn ingest(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Some(token) = &st.cfg.ingest_token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ingest over HTTP is disabled (start the server with --ingest-token)",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if given != Some(token.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong ingest token (Authorization: Bearer ...)",
+        ));
+    }
+    if st.writer.is_none() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no ledger database: start the server with --db",
+        ));
+    }
+    let body = body_bytes(body, st.cfg.body_limit)?;
+    if !is_json(&headers) {
+        return Err(ApiError::bad(
+            "ingest takes application/json: one document or an array of documents",
+        ));
+    }
+    let docs: Vec<DocJson> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(a)) => a
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value(v).map_err(|e| ApiError::bad(format!("document {i}: {e}")))
+            })
+            .collect::<Result<_, _>>()?,
+        Ok(v) => vec![serde_json::from_value(v).map_err(|e| ApiError::bad(e.to_string()))?],
+        Err(e) => return Err(ApiError::bad(format!("invalid JSON body: {e}"))),
+    };
+    if let Some((i, _)) = docs.iter().enumerate().find(|(_, d)| d.id.is_none()) {
+        return Err(ApiError::bad(format!("document {i} has no id")));
+    }
+    let st2 = st.clone();
+    let stats = blocking(st.cfg.timeout, move || {
+        let ledgers: Vec<(String, usize, kutip::Ledger)> = docs
+            .iter()
+            .map(|d| {
+                let id = d.id.clone().unwrap_or_default();
+                (
+                    kutip_store::doc_hash(&d.text, &d.meta()),
+                    d.text.len(),
+                    kutip::ledger::extract_with(&id, &d.text, d.meta(), st2.cfg.model.as_deref()),
+                )
+            })
+            .collect();
+        let ins: Vec<DocIn> = ledgers
+            .iter()
+            .map(|(h, b, l)| DocIn {
+                hash: h.clone(),
+                bytes: *b,
+                ledger: l,
+            })
+            .collect();
+        let w = st2
+            .writer
+            .as_ref()
+            .ok_or_else(|| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no ledger database"))?;
+        let mut w = w
+            .lock()
+            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "writer poisoned"))?;
+        let s = w.ingest(&ins)?;
+        if let Some(p) = &st2.pool {
+            p.refresh();
+        }
+        Ok(s)
+    })
+    .await?;
+    Ok(Json(json!({ "ingested": stats })))
+}
+
+async fn healthz(State(st): State<Shared>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema": kutip::SCHEMA,
+        "ledger": st.cfg.db.as_ref().map(|p| p.display().to_string()),
+        "model": st.cfg.model.is_some(),
+        "ingest": st.cfg.ingest_token.is_some(),
+    }))
+}
+
+fn asset(ct: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(ct))], body).into_response()
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such endpoint (see /openapi.json)",
+    )
+}
+
+/// Errors produced outside the handlers (unknown method, timeout layer) become JSON too.
+async fn json_errors(res: Response) -> Response {
+    let s = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if (s.is_client_error() || s.is_server_error()) && !is_json {
+        let msg = s.canonical_reason().unwrap_or("error").to_string();
+        return error_body(s, &msg);
+    }
+    res
+}
+
+/// The application: routes, body limit, timeouts.
+pub fn app(cfg: Config) -> Result<Router, String> {
+    let (pool, writer) = match &cfg.db {
+        Some(p) => {
+            // the writer creates or migrates the database, so readers find it current
+            let writer = if cfg.ingest_token.is_some() {
+                let mut w = SqliteStore::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                w.set_aliases(cfg.aliases.clone());
+                Some(Mutex::new(w))
+            } else {
+                SqliteStore::open_read_only(p).map_err(|e| e.to_string())?;
+                None
+            };
+            let pool = Pool {
+                path: p.clone(),
+                aliases: cfg.aliases.clone(),
+                idle: Mutex::new(Vec::new()),
+                slots: tokio::sync::Semaphore::new(cfg.readers.max(1)),
+            };
+            (Some(pool), writer)
+        }
+        None => (None, None),
+    };
+    let limit = cfg.body_limit;
+    let timeout = cfg.timeout;
+    let state = Arc::new(AppState { cfg, pool, writer });
+    Ok(Router::new()
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+        .route(
+            "/openapi.json",
+            get(|| async { asset("application/json", OPENAPI) }),
+        )
+        .route("/healthz", get(healthz))
+        .route("/v1/extract", post(extract))
+        .route("/v1/ingest", post(ingest))
+        .route("/v1/quotes", get(quotes))
+        .route("/v1/figures", get(figures))
+        .route("/v1/speakers", get(speakers))
+        .route("/v1/disagreements", get(disagreements))
+        .route("/v1/merges", get(merges))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout + Duration::from_secs(5),
+        ))
+        .with_state(state))
+}
+
+/// A line on stderr; a closed stderr must not stop the server.
+fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    log("kutip serve: shutting down (finishing requests in flight)");
+}
+
+/// Serve until SIGTERM or Ctrl-C; requests in flight are finished.
+pub fn serve(cfg: Config) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let addr = cfg.addr;
+        let app = app(cfg)?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        log(&format!(
+            "kutip serve: listening on http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        ));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""End-to-end test of the web page in headless Chromium (Debian's /usr/bin/chromium), driven
+by Playwright. Starts `kutip serve` on a ledger built from our own test article, pastes the
+article into the page and checks the highlighting, then the corpus view.
+
+    python3 tests/e2e/test_page.py [--screenshot FILE] [--article FILE]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from playwright.sync_api import sync_playwright
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KUTIP = os.environ.get("KUTIP", os.path.join(ROOT, "target", "release", "kutip"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def start_server(db):
+    p = subprocess.Popen([KUTIP, "serve", "--db", db, "--addr", "127.0.0.1:0"],
+                         stderr=subprocess.PIPE, text=True)
+    line = p.stderr.readline()
+    m = re.search(r"http://(\S+)", line)
+    if not m:
+        p.kill()
+        raise SystemExit(f"server did not start: {line}")
+    return p, "http://" + m.group(1)
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+    print("ok -", msg)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--screenshot")
+    ap.add_argument("--article", default=os.path.join(HERE, "article.txt"))
+    ap.add_argument("--render-only", action="store_true",
+                    help="only render --article and write --screenshot (no checks)")
+    args = ap.parse_args()
+    text = open(args.article, encoding="utf-8").read()
+    tmp = tempfile.mkdtemp(prefix="kutip-e2e-")
+    db = os.path.join(tmp, "ledger.db")
+    docs = os.path.join(tmp, "docs.jsonl")
+    with open(docs, "w", encoding="utf-8") as f:
+        for k, d in enumerate(["2024-05-14", "2024-05-20", "2024-05-27"]):
+            t = text.replace("35.000", f"{35000 + 900 * k:,}".replace(",", "."))
+            f.write(json.dumps({"id": f"e2e-{k}", "date": d, "text": t}) + "\n")
+    subprocess.run([KUTIP, "ingest", "--db", db, "--input", "jsonl", docs], check=True,
+                   stderr=subprocess.DEVNULL)
+    server, url = start_server(db)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                         args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url + "/")
+            page.fill("#article", text)
+            page.click("#analyse")
+            page.wait_for_selector("#result:not([hidden])")
+            if args.render_only:
+                page.screenshot(path=args.screenshot or "page.png", full_page=True)
+                browser.close()
+                return
+            page.wait_for_selector("#rendered span.quote")
+            speakers = page.eval_on_selector_all(
+                "#rendered span.speaker", "els => els.map(e => [e.dataset.speaker, e.style.color])")
+            names = {s for s, _ in speakers}
+            check("Daniel Hagari" in names and "Ismail Haniyeh" in names,
+                  f"both speakers are highlighted: {sorted(names)}")
+            colors = {s: c for s, c in speakers}
+            check(colors["Daniel Hagari"] != colors["Ismail Haniyeh"],
+                  "each speaker has its own colour")
+            quotes = page.eval_on_selector_all(
+                "#rendered span.quote", "els => els.map(e => [e.dataset.quoteSpeaker, e.style.textDecorationColor, e.textContent])")
+            direct = [q for q in quotes if "berhenti" in q[2]]
+            check(direct and direct[0][0] == "Daniel Hagari" and direct[0][1] == colors["Daniel Hagari"],
+                  "Hagari's statement is underlined in his colour")
+            check(any(q[0] == "Ismail Haniyeh" and "serius" in q[2] for q in quotes),
+                  "the -nya quote is attributed to Haniyeh")
+            cues = page.eval_on_selector_all("#rendered span.cue", "els => els.map(e => e.textContent)")
+            check("kata" in cues and "ujarnya" in cues, f"cue words are marked: {cues}")
+            figs = page.eval_on_selector_all(
+                "#rendered span.figure", "els => els.map(e => [e.textContent, e.title])")
+            check(any("35.000" in t and "kategori killed" in tip and "Kementerian Kesehatan Gaza" in tip
+                      for t, tip in figs), "the death toll is boxed with value, category and source")
+            bp = page.eval_on_selector_all(
+                "#rendered p.boilerplate", "els => els.map(e => [e.textContent, e.querySelectorAll('.quote').length])")
+            check(bp and "Baca juga" in bp[0][0] and bp[0][1] == 0, "boilerplate is greyed and quote-free")
+            check(page.locator("#rendered p.heading").count() == 1, "the subheading is a heading")
+            rows = page.locator("#quotes-table tbody tr").count()
+            check(rows >= 3, f"statements table has {rows} rows")
+            check(page.locator("#figures-table tbody tr").count() >= 1, "figures table is filled")
+            if args.screenshot:
+                page.screenshot(path=args.screenshot, full_page=True)
+                print("screenshot:", args.screenshot)
+
+            # corpus view: search, speaker page, timeline
+            page.click("#tab-corpus")
+            page.fill("#q-text", "perdamaian")
+            page.click("#search-form button[type=submit]")
+            page.wait_for_selector("#search-table tbody tr")
+            cells = page.eval_on_selector_all("#search-table tbody tr td:nth-child(2)", "els => els.map(e => e.textContent)")
+            check(len(cells) == 3 and all(c == "Ismail Haniyeh" for c in cells),
+                  "full-text search finds Haniyeh's statement in the three documents")
+            page.click("#search-table tbody tr td:nth-child(2) a")
+            page.wait_for_selector("#speaker-page:not([hidden])")
+            check("Ismail Haniyeh" in page.inner_text("#speaker-name"), "speaker page opens")
+            page.click("#timeline-form button")
+            page.wait_for_selector("#timeline svg circle.point")
+            pts = page.eval_on_selector_all("#timeline circle.point", "els => els.map(e => e.dataset.source)")
+            check(len(pts) == 3 and set(pts) == {"Kementerian Kesehatan Gaza"},
+                  f"timeline draws one series per source: {pts}")
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            code = server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("server did not stop on SIGTERM")
+    check(code == 0, "server shuts down cleanly on SIGTERM")
+    print("e2e: all checks passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print("FAIL -", e)
+        sys.exit(1)
