@@ -230,10 +230,20 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             // maximal run of capitalised words (name links allowed inside)
             let mut j = i;
             while j < s.tok_end {
+                let links_org = |j: usize| {
+                    // "Indonesia for Global Justice", "Kementerian Koperasi dan UKM"
+                    LEX.words.is("org_link_en", words[j])
+                        || (LEX.words.is("org_link", words[j])
+                            && title_at(&words, j + 1).is_none()
+                            && ((j.saturating_sub(3).max(i)..j).any(|k| {
+                                is_org_word(words[k]) || LEX.words.is("org_word", words[k])
+                            }) || (title_at(&words, i).is_some()
+                                && (i..j).all(|k| !solo.contains(words[k])))))
+                };
                 if starts(j)
                     || (j > i
                         && j + 1 < s.tok_end
-                        && LEX.words.is("name_link", words[j])
+                        && (LEX.words.is("name_link", words[j]) || links_org(j))
                         && starts(j + 1))
                 {
                     j += 1;
@@ -355,6 +365,7 @@ fn analyse_chunk(
     if let Some((tl, is_role)) = title_at(words, i) {
         let mut r = i + tl;
         let mut aff_start = None;
+        let mut place_at: Option<usize> = None;
         while r < j {
             let w = words[r];
             if let Some((l, _)) = title_at(words, r) {
@@ -369,6 +380,7 @@ fn analyse_chunk(
                 // an abbreviation of the title: "Wali Kota (Walkot) Pekanbaru"
                 r += 3;
             } else if pl > 0 && aff_start.is_none() && r + pl < j {
+                place_at.get_or_insert(r);
                 r += pl;
             } else if aff_start.is_none()
                 && r > i
@@ -435,8 +447,9 @@ fn analyse_chunk(
             }
             let name_start = if is_role { ns.max(role_end) } else { i };
             let (role, aff) = if is_role && name_start > role_end {
-                // the words between the role and the name are its organisation
-                let a0 = aff.map(|x| x.0).unwrap_or(role_end);
+                // the words between the role and the name are its organisation; a place
+                // taken into the role begins it ("Direktur Indonesia for Global Justice")
+                let a0 = aff.map(|x| x.0).or(place_at).unwrap_or(role_end);
                 (Some((i, a0)), Some((a0, name_start)))
             } else {
                 (role, aff)

@@ -180,6 +180,20 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
     let in_issue = |s: usize| s >= issue_range.0 && s < issue_range.1;
 
     // direct quotes
+    let ordinary: HashSet<usize> = full
+        .entities
+        .mentions
+        .iter()
+        .filter(|m| {
+            let t = m.tok_end;
+            t + 2 < a.tokens.len()
+                && w(t) == "("
+                && a.tokens[t + 1].kind == TokKind::Number
+                && w(t + 2) == ")"
+                && w(t + 1).len() <= 3
+        })
+        .map(|m| m.entity)
+        .collect();
     let mut speakers: HashSet<usize> = HashSet::new();
     let mut attribution_toks: HashSet<usize> = HashSet::new();
     for q in &full.quotes {
@@ -189,6 +203,15 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
         let (Some(o), Some(c)) = (q.toks.open, q.toks.close) else {
             continue;
         };
+        // the corpus leaves out statements of ordinary people, introduced with their age:
+        // "Kusnandar (46), pedagang daging"
+        if q.speaker
+            .as_ref()
+            .and_then(|sp| sp.entity)
+            .is_some_and(|e| ordinary.contains(&e))
+        {
+            continue;
+        }
         char_spans.push((tk(o).0, tk(c).1, "STATEMENT"));
         let mut after = c + 1;
         if let Some(cu) = q.toks.cue {
