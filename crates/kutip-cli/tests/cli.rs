@@ -429,14 +429,14 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
     ) else {
         return;
     };
-    // the first ~150 articles of train, ending at a sentence boundary
+    // about half of train, ending at a sentence boundary
     let src = std::fs::read_to_string(train).unwrap();
     let mut cut = 0;
     let mut lines = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         cut += l.len();
         lines = i;
-        if i > 150_000 && l.trim().is_empty() {
+        if i > 250_000 && l.trim().is_empty() {
             break;
         }
     }
@@ -468,7 +468,7 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
     let (_, rules, _) = run(&["eval", "pfsa", dev.to_str().unwrap()]);
     let r = micro_f1(&rules);
     assert!(
-        f > 0.72 && f > r,
+        f > 0.75 && f > r + 0.01,
         "dev micro-F1 {f} after training on a slice, rules alone {r}\n{out}"
     );
 }
