@@ -196,8 +196,19 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
         .collect();
     let mut speakers: HashSet<usize> = HashSet::new();
     let mut attribution_toks: HashSet<usize> = HashSet::new();
+    let mut indirect_speakers: HashSet<usize> = HashSet::new();
     for q in &full.quotes {
         if q.kind != crate::statements::QuoteKind::Direct {
+            if let Some(e) = q.speaker.as_ref().and_then(|s| s.entity) {
+                indirect_speakers.insert(e);
+            }
+            // the occasion between a speaker and the cue that follows it:
+            // "X, Jumat (22/5/2020), mengatakan", "X dalam rapat terbatas, mengatakan"
+            if let (Some((ms, me)), Some(cu)) = (q.toks.speaker, q.toks.cue) {
+                if me > ms && cu >= me && cu - me <= 40 {
+                    occasion(&text, a, me, &mut char_spans);
+                }
+            }
             continue;
         }
         let (Some(o), Some(c)) = (q.toks.open, q.toks.close) else {
@@ -212,12 +223,26 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
         {
             continue;
         }
+        // ... or named by a common noun ("kata warga Betawi", "ujar siswa kelas XII")
+        if q.speaker.is_none()
+            && q.toks.cue.is_some_and(|cu| {
+                !a.tokens[cu].nya
+                    && cu + 1 < a.tokens.len()
+                    && w(cu + 1).starts_with(char::is_lowercase)
+            })
+        {
+            continue;
+        }
         char_spans.push((tk(o).0, tk(c).1, "STATEMENT"));
         let mut after = c + 1;
         if let Some(cu) = q.toks.cue {
             let lab = if a.tokens[cu].nya { "CUECOREF" } else { "CUE" };
             char_spans.push((tk(cu).0, tk(cu).1, lab));
             after = after.max(cu + 1);
+            if a.tokens[cu].nya && cu > c {
+                // "..., katanya, Senin (5/10/2020)."
+                occasion(&text, a, cu + 1, &mut char_spans);
+            }
         }
         if let (Some(sp), Some((ms, me))) = (&q.speaker, q.toks.speaker) {
             if let Some(e) = sp.entity {
@@ -276,11 +301,17 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
     for m in &full.entities.mentions {
         let (s, e) = (a.tokens[m.tok_start].start, a.tokens[m.tok_end - 1].end);
         let first = seen.insert(m.entity);
-        let tag = match (speakers.contains(&m.entity), first) {
-            (true, true) => "first-speaker",
-            (true, false) => "speaker",
-            (false, true) => "first",
-            (false, false) => "other",
+        let tag = match (
+            speakers.contains(&m.entity),
+            indirect_speakers.contains(&m.entity),
+            first,
+        ) {
+            (true, _, true) => "first-speaker",
+            (true, _, false) => "speaker",
+            (false, true, true) => "first-indirect",
+            (false, true, false) => "indirect",
+            (false, false, true) => "first",
+            (false, false, false) => "other",
         };
         mention.push((s, e, tag));
         for (r, l) in [(m.name, "name"), (m.role, "role"), (m.affiliation, "aff")] {

@@ -23,7 +23,7 @@ pub const MAGIC: &[u8; 8] = b"KUTIPTAG";
 pub const FORMAT_VERSION: u32 = 1;
 /// Changes whenever the feature set changes: a model only works with the features it was
 /// trained with.
-pub const FEATURES_VERSION: u32 = 4;
+pub const FEATURES_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -392,7 +392,7 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         add(&["w", w]);
         add(&["W", &seq.words[i]]);
         let chars: Vec<char> = w.chars().collect();
-        for (k, ks) in [(2usize, "2"), (3, "3")] {
+        for (k, ks) in [(2usize, "2"), (3, "3"), (4, "4")] {
             if chars.len() > k {
                 let p: String = chars[..k].iter().collect();
                 let s: String = chars[chars.len() - k..].iter().collect();
@@ -408,6 +408,10 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         }
         add(&["w-1w", low(ii - 1), w]);
         add(&["ww+1", w, low(ii + 1)]);
+        add(&["w-1ww+1", low(ii - 1), w, low(ii + 1)]);
+        add(&["w-2w-1", low(ii - 2), low(ii - 1)]);
+        add(&["w+1w+2", low(ii + 1), low(ii + 2)]);
+        add(&["sh3", shp(ii - 1), shp(ii), shp(ii + 1)]);
         add(&["sh-1sh", shp(ii - 1), shp(ii)]);
         add(&["shsh+1", shp(ii), shp(ii + 1)]);
         let r = rule(ii);
@@ -415,6 +419,7 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         add(&["r", r]);
         add(&["rt", rt]);
         add(&["r|sh", r, shp(ii)]);
+        add(&["r|w", r, w]);
         add(&["r-1|r", rule(ii - 1), r]);
         add(&["r|r+1", r, rule(ii + 1)]);
         for (name, v) in [
