@@ -116,7 +116,7 @@ enum Cmd {
         /// Where to write the model.
         #[arg(short = 'o', long = "output")]
         out: String,
-        #[arg(long, default_value_t = 12)]
+        #[arg(long, default_value_t = 40)]
         epochs: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,

@@ -189,33 +189,59 @@ fn novelty(lower: &[String], sent_start: &[bool]) -> Vec<(&'static str, &'static
         }
     }
     bounds.push(lower.len());
-    let content = |k: usize| -> std::collections::HashSet<&str> {
-        lower[bounds[k]..bounds[k + 1]]
-            .iter()
-            .map(|w| w.as_str())
-            .filter(|w| w.chars().count() > 3 && w.chars().all(|c| c.is_alphabetic()))
-            .collect()
-    };
-    let sets: Vec<_> = (0..bounds.len() - 1).map(content).collect();
-    let mut out = vec![("", ""); lower.len()];
+    // each sentence as the distinct ids of its content words
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let sets: Vec<Vec<u32>> = (0..bounds.len() - 1)
+        .map(|k| {
+            let mut v: Vec<u32> = lower[bounds[k]..bounds[k + 1]]
+                .iter()
+                .map(|w| w.as_str())
+                .filter(|w| w.chars().count() > 3 && w.chars().all(|c| c.is_alphabetic()))
+                .map(|w| {
+                    let n = ids.len() as u32;
+                    *ids.entry(w).or_insert(n)
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    // sliding windows of word counts over the sentences before and after
     const WIN: usize = 12;
+    let mut before = vec![0u32; ids.len()];
+    let mut after = vec![0u32; ids.len()];
+    for set in sets.iter().skip(1).take(WIN) {
+        for &w in set {
+            after[w as usize] += 1;
+        }
+    }
+    let mut out = vec![("", ""); lower.len()];
     for k in 0..sets.len() {
+        if k > 0 {
+            for &w in &sets[k - 1] {
+                before[w as usize] += 1;
+            }
+            if k > WIN {
+                for &w in &sets[k - 1 - WIN] {
+                    before[w as usize] -= 1;
+                }
+            }
+            for &w in &sets[k] {
+                after[w as usize] -= 1;
+            }
+            if let Some(set) = sets.get(k + WIN) {
+                for &w in set {
+                    after[w as usize] += 1;
+                }
+            }
+        }
         if sets[k].is_empty() {
             continue;
         }
-        let before: std::collections::HashSet<&str> = sets[k.saturating_sub(WIN)..k]
-            .iter()
-            .flatten()
-            .copied()
-            .collect();
-        let after: std::collections::HashSet<&str> = sets[k + 1..(k + 1 + WIN).min(sets.len())]
-            .iter()
-            .flatten()
-            .copied()
-            .collect();
         let n = sets[k].len() as f64;
-        let unseen = sets[k].iter().filter(|w| !before.contains(*w)).count() as f64 / n;
-        let ahead = sets[k].iter().filter(|w| after.contains(*w)).count() as f64 / n;
+        let unseen = sets[k].iter().filter(|&&w| before[w as usize] == 0).count() as f64 / n;
+        let ahead = sets[k].iter().filter(|&&w| after[w as usize] > 0).count() as f64 / n;
         let v = (
             if k == 0 {
                 "first"
@@ -391,13 +417,14 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         add(&["b"]);
         add(&["w", w]);
         add(&["W", &seq.words[i]]);
-        let chars: Vec<char> = w.chars().collect();
+        // byte offsets of the first five and the last five characters
+        let nchars = w.chars().count();
         for (k, ks) in [(2usize, "2"), (3, "3"), (4, "4")] {
-            if chars.len() > k {
-                let p: String = chars[..k].iter().collect();
-                let s: String = chars[chars.len() - k..].iter().collect();
-                add(&["p", ks, &p]);
-                add(&["s", ks, &s]);
+            if nchars > k {
+                let pe = w.char_indices().nth(k).map(|x| x.0).unwrap_or(w.len());
+                let ss = w.char_indices().nth(nchars - k).map(|x| x.0).unwrap_or(0);
+                add(&["p", ks, &w[..pe]]);
+                add(&["s", ks, &w[ss..]]);
             }
         }
         add(&["sh", shp(ii)]);
@@ -613,14 +640,15 @@ fn viterbi(emit: &[f32], t: &[f32], allowed: &[Vec<bool>], n: usize, nl: usize) 
             score[c] = t[nl * nl + c] + emit[c];
         }
     }
+    // for each label, the labels that may precede it
+    let prev: Vec<Vec<usize>> = (0..nl)
+        .map(|c| (0..nl).filter(|&p| allowed[p][c]).collect())
+        .collect();
     for i in 1..n {
         for c in 0..nl {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0;
-            for p in 0..nl {
-                if !allowed[p][c] {
-                    continue;
-                }
+            for &p in &prev[c] {
                 let s = score[(i - 1) * nl + p] + t[p * nl + c];
                 if s > best {
                     best = s;
@@ -778,7 +806,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 12,
+            epochs: 40,
             seed: 1,
             min_count: 2,
             trained_on: String::new(),
