@@ -121,7 +121,7 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Drop features seen fewer times than this.
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = 5)]
         min_count: u32,
     },
     /// Measure extract throughput (MB/s, documents/s), on one core and on all cores.

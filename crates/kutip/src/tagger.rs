@@ -617,6 +617,60 @@ fn transitions_allowed(labels: &[String]) -> Vec<Vec<bool>> {
         .collect()
 }
 
+/// A STATEMENT is a quotation with its marks (PFSA-ID): a predicted span that starts or
+/// ends inside one is moved out to the nearest opening mark before it and closing mark after
+/// it (at most 80 tokens away).
+fn snap_statements(words: &[String], labels: &[String], seq: &mut [usize]) {
+    let (Some(b), Some(i)) = (
+        labels.iter().position(|l| l == "B-STATEMENT"),
+        labels.iter().position(|l| l == "I-STATEMENT"),
+    ) else {
+        return;
+    };
+    // quote marks and whether each opens
+    let mut open = vec![None; words.len()];
+    let mut inside = false;
+    for (k, w) in words.iter().enumerate() {
+        if is_quote_mark(w) {
+            open[k] = Some(!inside);
+            inside = !inside;
+        }
+    }
+    let n = seq.len();
+    let mut k = 0;
+    while k < n {
+        if seq[k] != b {
+            k += 1;
+            continue;
+        }
+        let mut e = k;
+        while e + 1 < n && seq[e + 1] == i {
+            e += 1;
+        }
+        let mut s2 = k;
+        if open[k] != Some(true) {
+            if let Some(p) = (k.saturating_sub(80)..k).rev().find(|&p| open[p].is_some()) {
+                if open[p] == Some(true) {
+                    s2 = p;
+                }
+            }
+        }
+        let mut e2 = e;
+        if open[e] != Some(false) {
+            if let Some(p) = (e + 1..(e + 80).min(n)).find(|&p| open[p].is_some()) {
+                if open[p] == Some(false) {
+                    e2 = p;
+                }
+            }
+        }
+        seq[s2] = b;
+        for x in &mut seq[s2 + 1..=e2] {
+            *x = i;
+        }
+        k = e2 + 1;
+    }
+}
+
 /// A trained tagger.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -700,7 +754,8 @@ impl Model {
             })
             .collect();
         let e = emissions(&self.w, &feats, nl);
-        let best = viterbi(&e, &self.t, &self.allowed, feats.len(), nl);
+        let mut best = viterbi(&e, &self.t, &self.allowed, feats.len(), nl);
+        snap_statements(&seq.words, &self.header.labels, &mut best);
         to_bilou(&self.header.labels, &best)
     }
 
@@ -808,7 +863,7 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 40,
             seed: 1,
-            min_count: 2,
+            min_count: 5,
             trained_on: String::new(),
             licence: String::new(),
         }
