@@ -224,6 +224,21 @@ fn ingest_needs_the_token_and_queries_see_it() {
     assert_eq!(st, 400, "{body}");
     let (st, _) = srv.request("GET", "/v1/speakers", &[], b"");
     assert_eq!(st, 200);
+    // empty parameters are no filter; out-of-range ones are refused
+    let (st, body) = srv.request("GET", "/v1/quotes?speaker=&text=&kind=", &[], b"");
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(json(&body)["quotes"].as_array().unwrap().len(), 2);
+    let (st, body) = srv.request("GET", "/v1/quotes?text=%22%29", &[], b"");
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(json(&body)["quotes"].as_array().unwrap().len(), 0);
+    for bad in [
+        "/v1/figures?limit=5001",
+        "/v1/merges?limit=0",
+        "/v1/disagreements?window=40000",
+    ] {
+        let (st, body) = srv.request("GET", bad, &[], b"");
+        assert_eq!(st, 400, "{bad}: {body}");
+    }
     let (st, _) = srv.request("GET", "/v1/disagreements?threshold=0.2&window=30", &[], b"");
     assert_eq!(st, 200);
     assert_eq!(srv.stop(), 0);

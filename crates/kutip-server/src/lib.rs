@@ -46,6 +46,8 @@ pub struct Config {
 pub struct ApiError {
     status: StatusCode,
     message: String,
+    /// The work was cut off by the request timeout.
+    timed_out: bool,
 }
 
 impl ApiError {
@@ -53,6 +55,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            timed_out: false,
         }
     }
     fn bad(message: impl Into<String>) -> ApiError {
@@ -123,10 +126,13 @@ async fn blocking<R: Send + 'static>(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("internal error: {e}"),
         )),
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("the request took longer than {} s", timeout.as_secs_f64()),
-        )),
+        Err(_) => Err(ApiError {
+            timed_out: true,
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the request took longer than {} s", timeout.as_secs_f64()),
+            )
+        }),
     }
 }
 
@@ -150,7 +156,8 @@ async fn with_store<R: Send + 'static>(
         None => pool.open()?,
     };
     let st2 = st.clone();
-    blocking(st.cfg.timeout, move || {
+    let interrupt = store.connection().get_interrupt_handle();
+    let r = blocking(st.cfg.timeout, move || {
         let r = f(&store);
         if let Some(p) = &st2.pool {
             if let Ok(mut v) = p.idle.lock() {
@@ -159,7 +166,12 @@ async fn with_store<R: Send + 'static>(
         }
         r.map_err(ApiError::from)
     })
-    .await
+    .await;
+    if r.as_ref().is_err_and(|e| e.timed_out) {
+        // stop the query so its connection comes back to the pool
+        interrupt.interrupt();
+    }
+    r
 }
 
 fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
@@ -231,6 +243,11 @@ async fn extract(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body_bytes(body, st.cfg.body_limit)?;
+    if body.is_empty() {
+        return Err(ApiError::bad(
+            "empty request body: send the article as text/plain or as JSON {\"text\": ...}",
+        ));
+    }
     let doc = parse_doc(&headers, &body)?;
     let model = st.cfg.model.clone();
     let json = blocking(st.cfg.timeout, move || {
@@ -255,8 +272,18 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad(format!("invalid query parameters: {}", e.body_text())))
 }
 
-fn limit(l: Option<usize>, default: usize) -> usize {
-    l.unwrap_or(default).clamp(1, 5000)
+fn limit(l: Option<usize>, default: usize) -> Result<usize, ApiError> {
+    match l.unwrap_or(default) {
+        n @ 1..=5000 => Ok(n),
+        n => Err(ApiError::bad(format!(
+            "limit must be between 1 and 5000, not {n}"
+        ))),
+    }
+}
+
+/// An empty query parameter means "no filter".
+fn given(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[derive(Deserialize)]
@@ -275,19 +302,20 @@ async fn quotes(
     q: Result<Query<QuotesParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
-    if let Some(k) = &p.kind {
+    let kind = given(p.kind);
+    if let Some(k) = &kind {
         if !matches!(k.as_str(), "direct" | "indirect" | "mixed") {
             return Err(ApiError::bad("kind must be direct, indirect or mixed"));
         }
     }
     let qq = QuoteQuery {
-        speaker: p.speaker,
-        text: p.text,
-        since: p.since,
-        until: p.until,
-        outlet: p.outlet,
-        kind: p.kind,
-        limit: limit(p.limit, 50),
+        speaker: given(p.speaker),
+        text: given(p.text),
+        since: given(p.since),
+        until: given(p.until),
+        outlet: given(p.outlet),
+        kind,
+        limit: limit(p.limit, 50)?,
     };
     let rows = with_store(&st, move |s| s.quotes(&qq)).await?;
     Ok(Json(json!({ "quotes": rows })))
@@ -310,13 +338,13 @@ async fn figures(
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
     let fq = FigureQuery {
-        category: p.category,
-        what: p.what,
-        source: p.source,
-        place: p.place,
-        since: p.since,
-        until: p.until,
-        limit: limit(p.limit, 200),
+        category: given(p.category),
+        what: given(p.what),
+        source: given(p.source),
+        place: given(p.place),
+        since: given(p.since),
+        until: given(p.until),
+        limit: limit(p.limit, 200)?,
     };
     let rows = with_store(&st, move |s| s.figures(&fq)).await?;
     Ok(Json(json!({ "figures": rows })))
@@ -331,7 +359,7 @@ async fn speakers(
     State(st): State<Shared>,
     q: Result<Query<LimitParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = limit(query(q)?.limit, 50);
+    let n = limit(query(q)?.limit, 50)?;
     let rows = with_store(&st, move |s| s.speakers(n)).await?;
     Ok(Json(json!({ "speakers": rows })))
 }
@@ -340,7 +368,7 @@ async fn merges(
     State(st): State<Shared>,
     q: Result<Query<LimitParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = limit(query(q)?.limit, 200);
+    let n = limit(query(q)?.limit, 200)?;
     let rows = with_store(&st, move |s| s.merges(n)).await?;
     Ok(Json(json!({ "merges": rows })))
 }
@@ -362,11 +390,15 @@ async fn disagreements(
     if !(0.0..=100.0).contains(&threshold) {
         return Err(ApiError::bad("threshold must be between 0 and 100"));
     }
+    let window = p.window.unwrap_or(7);
+    if !(0..=36_500).contains(&window) {
+        return Err(ApiError::bad("window must be between 0 and 36500 days"));
+    }
     let dq = DisagreementQuery {
-        category: p.category,
-        window_days: p.window.unwrap_or(7).clamp(0, 36_500),
+        category: given(p.category),
+        window_days: window,
         threshold,
-        limit: limit(p.limit, 50),
+        limit: limit(p.limit, 50)?,
     };
     let rows = with_store(&st, move |s| s.disagreements(&dq)).await?;
     Ok(Json(json!({ "disagreements": rows })))
@@ -377,17 +409,23 @@ async fn ingest(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer.is_none() {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "ingest needs a token (Authorization: Bearer ...)",
+        ));
+    }
     let Some(token) = &st.cfg.ingest_token else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "ingest over HTTP is disabled (start the server with --ingest-token)",
         ));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if given != Some(token.as_str()) {
+    if bearer != Some(token.as_str()) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "missing or wrong ingest token (Authorization: Bearer ...)",

@@ -151,6 +151,26 @@ pub struct Disagreement {
     pub difference: f64,
 }
 
+/// Orders disagreements by their difference (for the bounded heap of `disagreements`).
+struct ByDifference(Disagreement);
+
+impl PartialEq for ByDifference {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.difference.total_cmp(&o.0.difference).is_eq()
+    }
+}
+impl Eq for ByDifference {}
+impl PartialOrd for ByDifference {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for ByDifference {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.difference.total_cmp(&o.0.difference)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MergeRow {
     /// The identity's canonical name now.
@@ -218,9 +238,27 @@ fn day_number(d: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// An FTS5 query from the user's words: each word quoted, all required; `OR` kept.
+/// An FTS5 query from the user's words: each word quoted, all required; `OR` kept. Words
+/// without a letter or digit are dropped (the tokenizer would drop them too).
 fn fts_query(text: &str) -> String {
-    text.split_whitespace()
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| *w == "OR" || w.chars().any(char::is_alphanumeric))
+        .collect();
+    // an OR with nothing on one side is dropped
+    let mut out: Vec<&str> = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        if *w == "OR"
+            && (out.is_empty()
+                || out.last() == Some(&"OR")
+                || k + 1 == words.len()
+                || words[k + 1] == "OR")
+        {
+            continue;
+        }
+        out.push(w);
+    }
+    out.into_iter()
         .map(|w| {
             if w == "OR" {
                 "OR".to_string()
@@ -597,6 +635,10 @@ impl Store for SqliteStore {
              FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id WHERE 1=1",
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if q.text.as_deref().is_some_and(|t| fts_query(t).is_empty()) {
+            // words with no letters match nothing
+            return Ok(Vec::new());
+        }
         let ids = match &q.speaker {
             Some(sp) => {
                 let ids = self.speaker_ids(sp)?;
@@ -772,6 +814,11 @@ impl Store for SqliteStore {
     }
 
     fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>> {
+        // Figures stream in (category, place, date) order; each is compared with the figures
+        // of the same group in the window before it (the most recent MAX_SCAN of them), and
+        // only the `limit` largest differences are kept: time and memory stay bounded on any
+        // corpus.
+        const MAX_SCAN: usize = 256;
         let mut sql = format!(
             "SELECT {FIGURE_COLS}, coalesce(CAST(f.source_speaker_id AS TEXT), lower(f.source))
              FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id
@@ -787,70 +834,78 @@ impl Store for SqliteStore {
             // counts of unnamed things and other numbers are not comparable claims
             None => sql.push_str(" AND f.category NOT IN ('count', 'other')"),
         }
-        sql.push_str(" ORDER BY f.category, lower(f.place), f.date, f.id");
+        sql.push_str(" ORDER BY f.category, f.place, f.date, f.id");
+        let limit = q.limit.max(1);
         let mut st = self.conn.prepare(&sql)?;
-        let rows: Vec<(FigureRow, String)> = st
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((Self::figure_row(r)?, r.get::<_, String>(11)?))
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let mut out = Vec::new();
-        let key = |r: &FigureRow| {
-            (
-                r.category.clone(),
-                r.place.clone().unwrap_or_default().to_lowercase(),
-            )
-        };
-        let mut i = 0;
-        while i < rows.len() {
-            let mut j = i;
-            while j < rows.len() && key(&rows[j].0) == key(&rows[i].0) {
-                j += 1;
+        let mut rows = st.query(rusqlite::params_from_iter(args))?;
+        let mut window: std::collections::VecDeque<(i64, String, FigureRow)> = Default::default();
+        // the kept pairs, smallest difference on top
+        let mut best: std::collections::BinaryHeap<std::cmp::Reverse<ByDifference>> =
+            Default::default();
+        while let Some(r) = rows.next()? {
+            let f = Self::figure_row(r)?;
+            let src: String = r.get(11)?;
+            let Some(day) = f.date.as_deref().and_then(day_number) else {
+                continue;
+            };
+            if window.back().is_some_and(|w| {
+                (w.2.category.as_str(), w.2.place.as_deref())
+                    != (f.category.as_str(), f.place.as_deref())
+            }) {
+                window.clear();
             }
-            let group = &rows[i..j];
-            let days: Vec<Option<i64>> = group
-                .iter()
-                .map(|r| r.0.date.as_deref().and_then(day_number))
-                .collect();
-            for a in 0..group.len() {
-                for b in a + 1..group.len() {
-                    let (Some(da), Some(db)) = (days[a], days[b]) else {
-                        continue;
-                    };
-                    if db - da > q.window_days {
-                        break;
-                    }
-                    if group[a].1 == group[b].1 {
-                        continue;
-                    }
-                    let (va, vb) = (
-                        group[a].0.value.unwrap_or(0.0),
-                        group[b].0.value.unwrap_or(0.0),
-                    );
-                    let hi = va.abs().max(vb.abs());
-                    if hi == 0.0 {
-                        continue;
-                    }
-                    let diff = (va - vb).abs() / hi;
-                    if diff > q.threshold {
-                        out.push(Disagreement {
-                            category: group[a].0.category.clone(),
-                            place: group[a].0.place.clone().unwrap_or_default(),
-                            a: group[a].0.clone(),
-                            b: group[b].0.clone(),
-                            difference: diff,
-                        });
-                    }
+            while window.front().is_some_and(|w| day - w.0 > q.window_days) {
+                window.pop_front();
+            }
+            let v = f.value.unwrap_or(0.0);
+            // money, percentages and plain counts are only comparable when they count the same
+            // thing: the first two words of `what` must agree
+            let what_key = |r: &FigureRow| -> String {
+                r.what
+                    .as_deref()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let needs_what = matches!(f.category.as_str(), "money" | "percent" | "count" | "other");
+            let fk = what_key(&f);
+            for (_, wsrc, w) in window.iter().rev().take(MAX_SCAN) {
+                if *wsrc == src || (needs_what && (fk.is_empty() || what_key(w) != fk)) {
+                    continue;
+                }
+                let wv = w.value.unwrap_or(0.0);
+                let hi = v.abs().max(wv.abs());
+                if hi == 0.0 {
+                    continue;
+                }
+                let diff = (v - wv).abs() / hi;
+                if diff <= q.threshold
+                    || (best.len() >= limit
+                        && best.peek().is_some_and(|m| diff <= m.0 .0.difference))
+                {
+                    continue;
+                }
+                best.push(std::cmp::Reverse(ByDifference(Disagreement {
+                    category: f.category.clone(),
+                    place: f.place.clone().unwrap_or_default(),
+                    a: w.clone(),
+                    b: f.clone(),
+                    difference: diff,
+                })));
+                if best.len() > limit {
+                    best.pop();
                 }
             }
-            i = j;
+            window.push_back((day, src, f));
+            if window.len() > MAX_SCAN {
+                window.pop_front();
+            }
         }
-        out.sort_by(|x, y| {
-            y.difference
-                .partial_cmp(&x.difference)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        out.truncate(q.limit.max(1));
+        let mut out: Vec<Disagreement> = best.into_iter().map(|r| r.0 .0).collect();
+        out.sort_by(|x, y| y.difference.total_cmp(&x.difference));
         Ok(out)
     }
 
@@ -905,5 +960,113 @@ mod tests {
     fn fts_words_are_quoted() {
         assert_eq!(fts_query("gencatan senjata"), "\"gencatan\" \"senjata\"");
         assert_eq!(fts_query("a\" OR b"), "\"a\" OR \"b\"");
+        assert_eq!(
+            fts_query("OR perang OR OR damai OR"),
+            "\"perang\" OR \"damai\""
+        );
+        assert_eq!(fts_query("\" ) ..."), "");
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    fn ledger(id: &str, date: &str, text: &str) -> (String, kutip::Ledger) {
+        let meta = kutip::Meta {
+            date: Some(date.into()),
+            ..Default::default()
+        };
+        (doc_hash(text, &meta), kutip::extract(id, text, meta))
+    }
+
+    #[test]
+    fn migrations_are_versioned_and_applied_once() {
+        let dir = std::env::temp_dir().join(format!("kutip-mig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("old.db");
+        let _ = std::fs::remove_file(&p);
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let s = SqliteStore::open(&p).unwrap();
+        let v: i64 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, schema::MIGRATIONS.len());
+        let idx: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'figures_place'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(idx, 1);
+        drop(s);
+        assert!(
+            SqliteStore::open(&p).is_ok(),
+            "reopening does not migrate again"
+        );
+        // a database from a newer kutip is refused
+        let c = Connection::open(&p).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        assert!(SqliteStore::open(&p).is_err());
+    }
+
+    #[test]
+    fn sources_that_disagree() {
+        let mut s = SqliteStore::open(Path::new(":memory:")).unwrap();
+        let docs = [
+            ledger(
+                "a",
+                "2024-05-14",
+                "GAZA, KOMPAS.com - Menurut Kementerian Kesehatan Gaza, lebih dari 35.000 warga Palestina tewas sejak perang dimulai.",
+            ),
+            ledger(
+                "b",
+                "2024-05-16",
+                "GAZA, KOMPAS.com - Menurut militer Israel, sekitar 30.000 warga Palestina tewas sejak perang dimulai.",
+            ),
+            ledger(
+                "c",
+                "2024-07-30",
+                "GAZA, KOMPAS.com - Menurut militer Israel, sekitar 20.000 warga Palestina tewas sejak perang dimulai.",
+            ),
+        ];
+        let ins: Vec<DocIn> = docs
+            .iter()
+            .map(|(h, l)| DocIn {
+                hash: h.clone(),
+                bytes: 0,
+                ledger: l,
+            })
+            .collect();
+        s.ingest(&ins).unwrap();
+        let q = DisagreementQuery {
+            category: Some("killed".into()),
+            window_days: 7,
+            threshold: 0.1,
+            limit: 10,
+        };
+        let d = s.disagreements(&q).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].place, "Palestina");
+        assert_eq!((d[0].a.value, d[0].b.value), (Some(35000.0), Some(30000.0)));
+        assert!((d[0].difference - 5000.0 / 35000.0).abs() < 1e-9);
+        // a wider window reaches the July figure; a higher threshold drops the May pair
+        let wide = s
+            .disagreements(&DisagreementQuery {
+                window_days: 90,
+                threshold: 0.2,
+                ..q.clone()
+            })
+            .unwrap();
+        assert_eq!(wide.len(), 1);
+        assert_eq!(wide[0].b.value, Some(20000.0));
     }
 }

@@ -123,4 +123,8 @@ CREATE TABLE figures (
 CREATE INDEX figures_doc ON figures(doc_id);
 CREATE INDEX figures_category ON figures(category, date);
 "#,
+    // 2: figures in the order of `disagreements` (category, place, date)
+    r#"
+CREATE INDEX figures_place ON figures(category, place, date);
+"#,
 ];

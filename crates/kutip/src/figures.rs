@@ -48,10 +48,20 @@ pub struct Figure {
     pub part_of: Option<usize>,
 }
 
-/// A known place named in the tokens `from..to` (two-word names first).
-fn place_in(src: &str, a: &crate::Analysis, from: usize, to: usize) -> Option<String> {
+/// A known place named in the tokens `from..to` (two-word names first), outside the byte
+/// span `skip` (the figure's source: "Kementerian Kesehatan Gaza" does not place a figure).
+fn place_in(
+    src: &str,
+    a: &crate::Analysis,
+    from: usize,
+    to: usize,
+    skip: Option<(usize, usize)>,
+) -> Option<String> {
     let w = |i: usize| &src[a.tokens[i].start..a.tokens[i].end];
     for i in from..to {
+        if skip.is_some_and(|(s, e)| a.tokens[i].start >= s && a.tokens[i].end <= e) {
+            continue;
+        }
         if i + 1 < to {
             let two = &src[a.tokens[i].start..a.tokens[i + 1].end];
             if LEX.places.contains(two) {
@@ -348,7 +358,15 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             };
             // time within the clause: "dalam 24 jam terakhir", "sejak 7 Oktober", "Senin (6/5/2024)"
             let when = find_when(src, a, &lw, k, s.tok_end, year.as_deref());
-            let source = find_source(full, &lw, i, s.tok_start, s.tok_end);
+            let source = find_source(src, full, &lw, i, s.tok_start, s.tok_end);
+            let place = place_in(
+                src,
+                a,
+                s.tok_start,
+                s.tok_end,
+                source.as_ref().map(|x| (x.start, x.end)),
+            )
+            .or_else(|| doc_place.clone());
             let (fs, fe) = (a.tokens[start_tok].start, text_span.1);
             out.push(Figure {
                 text: src[fs..fe].to_string(),
@@ -363,7 +381,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
                 what,
                 source,
                 when,
-                place: place_in(src, a, s.tok_start, s.tok_end).or_else(|| doc_place.clone()),
+                place,
                 part_of,
             });
             if part_of.is_none() {
@@ -470,7 +488,14 @@ fn iso(d: &str) -> Option<String> {
     Some(format!("{yy:04}-{mm:02}-{dd:02}"))
 }
 
-fn find_source(full: &Full, lw: &[String], i: usize, s0: usize, s1: usize) -> Option<Source> {
+fn find_source(
+    src: &str,
+    full: &Full,
+    lw: &[String],
+    i: usize,
+    s0: usize,
+    s1: usize,
+) -> Option<Source> {
     let a = &full.analysis;
     let ents = &full.entities;
     // "menurut (data|penghitungan) X" anywhere in the sentence
@@ -496,6 +521,20 @@ fn find_source(full: &Full, lw: &[String], i: usize, s0: usize, s1: usize) -> Op
                     end: me.end,
                     via: "according",
                 });
+            }
+            // "menurut militer Israel, ...": a source that is not a named entity, up to the
+            // comma
+            if lw[k] == "menurut" && m < s1 && !LEX.words.is("pronoun", &lw[m]) {
+                if let Some(c) = (m + 1..s1.min(m + 8)).find(|&c| lw[c] == ",") {
+                    let (st, en) = (a.tokens[m].start, a.tokens[c - 1].end);
+                    return Some(Source {
+                        name: src[st..en].to_string(),
+                        entity: None,
+                        start: a.tokens[k].start,
+                        end: en,
+                        via: "according",
+                    });
+                }
             }
         }
     }
