@@ -174,11 +174,17 @@ pub fn serve(a: ServeArgs) -> Result<bool> {
     Ok(true)
 }
 
+/// A batch extracted by the main thread, written by the writer thread.
+type Extracted = Vec<(String, usize, kutip::Ledger)>;
+
 pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let t0 = Instant::now();
     let mut store =
         SqliteStore::open(&a.db).with_context(|| format!("opening {}", a.db.display()))?;
     load_aliases(&mut store, a.aliases.as_deref())?;
+    // unchanged documents are recognised through a second, read-only connection, so that
+    // extraction of the next batch overlaps the writing of the previous one
+    let reader = SqliteStore::open_read_only(&a.db)?;
     let model = a
         .model
         .as_deref()
@@ -195,7 +201,25 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     } else {
         ProgressBar::hidden()
     };
-    let mut stats = IngestStats::default();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Extracted>(2);
+    let writer = std::thread::spawn(move || -> Result<(IngestStats, SqliteStore)> {
+        let mut stats = IngestStats::default();
+        for batch in rx {
+            let ins: Vec<DocIn> = batch
+                .iter()
+                .map(|(h, b, l)| DocIn {
+                    hash: h.clone(),
+                    bytes: *b,
+                    ledger: l,
+                })
+                .collect();
+            stats += store.ingest(&ins)?;
+        }
+        Ok((stats, store))
+    });
+    let mut unchanged = 0usize;
+    let mut sent = 0usize;
+    let mut extracted = (0usize, 0usize);
     let mut errors = 0usize;
     let mut bytes = 0usize;
     let mut it = input::stream(paths, a.input.format, a.input.lossy);
@@ -214,43 +238,46 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 }
             }
         }
-        // unchanged documents are not extracted again
         let mut todo = Vec::with_capacity(docs.len());
         for d in docs {
             let h = kutip_store::doc_hash(&d.text, &d.meta);
-            if store.has(&d.id, &h)? {
-                stats.unchanged += 1;
+            if reader.has(&d.id, &h)? {
+                unchanged += 1;
             } else {
                 todo.push((d, h));
             }
         }
-        let ledgers: Vec<kutip::Ledger> = todo
-            .par_iter()
-            .map(|(d, _)| {
-                kutip::ledger::extract_with(&d.id, &d.text, d.meta.clone(), model.as_ref())
+        let out: Extracted = todo
+            .into_par_iter()
+            .map(|(d, h)| {
+                let l = kutip::ledger::extract_with(&d.id, &d.text, d.meta, model.as_ref());
+                (h, d.text.len(), l)
             })
             .collect();
-        let ins: Vec<DocIn> = todo
-            .iter()
-            .zip(&ledgers)
-            .map(|((d, h), l)| DocIn {
-                hash: h.clone(),
-                bytes: d.text.len(),
-                ledger: l,
-            })
-            .collect();
-        bytes += todo.iter().map(|(d, _)| d.text.len()).sum::<usize>();
-        stats += store.ingest(&ins)?;
-        pb.set_position((stats.new + stats.changed + stats.unchanged) as u64);
+        bytes += out.iter().map(|x| x.1).sum::<usize>();
+        sent += out.len();
+        extracted.0 += out.iter().map(|x| x.2.quotes.len()).sum::<usize>();
+        extracted.1 += out.iter().map(|x| x.2.figures.len()).sum::<usize>();
+        if tx.send(out).is_err() {
+            break; // the writer stopped: its error is reported below
+        }
+        pb.set_position((sent + unchanged) as u64);
         pb.set_message(format!(
             "{} statements {} figures",
-            stats.quotes, stats.figures
+            extracted.0, extracted.1
         ));
     }
+    drop(tx);
+    let (mut stats, store) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the database writer panicked"))??;
+    stats.unchanged += unchanged;
     pb.finish_and_clear();
     let secs = t0.elapsed().as_secs_f64();
     let docs = stats.new + stats.changed + stats.unchanged;
     let [nd, nq, nf, ns] = store.counts()?;
+    drop(reader);
+    store.checkpoint()?;
     drop(store);
     let size: u64 = ["", "-wal"]
         .iter()

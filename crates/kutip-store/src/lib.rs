@@ -316,6 +316,14 @@ impl SqliteStore {
         Ok(s)
     }
 
+    /// Move the write-ahead log into the database file and truncate it (end of an ingest),
+    /// so readers do not search a long log.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn set_aliases(&mut self, aliases: std::collections::HashMap<String, String>) {
         self.resolver.set_aliases(aliases);
     }

@@ -7,8 +7,8 @@
 
 use crate::doc::{Analysis, TextSpan, TokKind};
 use crate::lexicon::LEX;
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
-use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -197,7 +197,7 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
     };
     let words: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
     // capitalised words that stand alone somewhere (not sentence-initial): "kata Agung"
-    let mut solo: HashSet<&str> = HashSet::new();
+    let mut solo: HashSet<&str> = HashSet::default();
     for s in &a.sentences {
         for k in s.tok_start + 1..s.tok_end {
             let w = words[k];

@@ -7,8 +7,8 @@ use crate::doc::{TextSpan, TokKind};
 use crate::ledger::Full;
 use crate::lexicon::LEX;
 use crate::numbers::{parse, WordKind, NUM};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Serialize)]

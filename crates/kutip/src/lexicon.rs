@@ -2,7 +2,9 @@
 //! Every list a stage consults lives here; no stage keeps its own word lists.
 
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+// Lookups here are on every token: a fast non-cryptographic hasher (the keys are our own
+// lexicon entries and the document's words).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// Non-comment, non-empty lines of a data file, split on tabs.
@@ -44,7 +46,7 @@ impl Markers {
     fn parse(src: &'static str) -> Markers {
         let mut m = Markers {
             prefixes: vec![],
-            exact: HashSet::new(),
+            exact: HashSet::default(),
             regexes: vec![],
         };
         for r in rows(src) {
@@ -100,7 +102,7 @@ impl WordLists {
 }
 
 pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut abbrevs = HashMap::new();
+    let mut abbrevs = HashMap::default();
     for r in rows(include_str!("../data/abbreviations.tsv")) {
         let kind = match r.get(1).copied() {
             Some("title") => AbbrevKind::Title,
@@ -112,7 +114,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let datelines = rows(include_str!("../data/datelines.tsv"))
         .map(|r| Regex::new(r[0]).expect("dateline regex"))
         .collect();
-    let mut cues = HashMap::new();
+    let mut cues = HashMap::default();
     for r in rows(include_str!("../data/cues.tsv")) {
         if r.len() < 3 {
             continue;
@@ -124,7 +126,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         };
         cues.insert(r[0], Cue { lemma: r[1], kind });
     }
-    let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::new();
+    let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::default();
     for r in rows(include_str!("../data/titles.tsv")) {
         let words: Vec<&'static str> = r[0].split(' ').collect();
         let role = r.get(1).copied() != Some("honorific");
@@ -133,8 +135,8 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     for v in titles.values_mut() {
         v.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
     }
-    let mut org_names = HashSet::new();
-    let mut org_heads = HashSet::new();
+    let mut org_names = HashSet::default();
+    let mut org_heads = HashSet::default();
     for r in rows(include_str!("../data/organizations.tsv")) {
         if r.get(1).copied() == Some("head") {
             org_heads.insert(r[0]);
@@ -145,7 +147,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let places = rows(include_str!("../data/places.tsv"))
         .map(|r| r[0])
         .collect();
-    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
     for r in rows(include_str!("../data/words.tsv")) {
         if r.len() >= 2 {
             let set = classes.entry(r[0]).or_default();

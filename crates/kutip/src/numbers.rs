@@ -4,7 +4,7 @@
 //! Data: data/numbers.tsv, data/units.tsv.
 
 use crate::lexicon::rows;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,7 +26,7 @@ pub struct NumLex {
 }
 
 pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {
-    let mut words = HashMap::new();
+    let mut words = HashMap::default();
     for r in rows(include_str!("../data/numbers.tsv")) {
         if r.len() < 3 {
             continue;
@@ -47,7 +47,7 @@ pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {
         };
         words.insert(r[0], k);
     }
-    let mut units = HashMap::new();
+    let mut units = HashMap::default();
     for r in rows(include_str!("../data/units.tsv")) {
         if r.len() < 3 {
             continue;
