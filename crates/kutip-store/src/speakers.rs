@@ -186,11 +186,14 @@ impl Resolver {
                         let Some(ident) = self.ids.get(&id) else {
                             continue;
                         };
+                        // a longer new name may join an identity only through its
+                        // multi-word forms: a lone word ("Prabowo") can be the short form of
+                        // several people, so its identity is never taken over
                         if ident.kind == kind
                             && ident
                                 .forms
                                 .iter()
-                                .any(|f| contains(f, &w) || contains(&w, f))
+                                .any(|f| contains(f, &w) || (f.len() >= 2 && contains(&w, f)))
                         {
                             cands.push(id);
                         }
@@ -283,16 +286,31 @@ mod tests {
     #[test]
     fn netanyahu_forms_are_one_identity() {
         let mut r = Resolver::default();
-        let a = r.resolve("Netanyahu", "person", &[]);
+        let a = r.resolve("Benjamin Netanyahu", "person", &["PM Israel".into()]);
         assert!(a.new_identity);
-        let b = r.resolve("Benjamin Netanyahu", "person", &["PM Israel".into()]);
+        let b = r.resolve("Netanyahu", "person", &[]);
         assert_eq!(b.id, a.id);
         assert_eq!(b.merge.as_ref().unwrap().1, "name containment");
-        assert!(b.renamed);
-        assert_eq!(r.ids[&a.id].name, "Benjamin Netanyahu");
         let c = r.resolve("benjamin  netanyahu", "person", &[]);
         assert_eq!(c.id, a.id);
         assert!(c.merge.is_none());
+        // a three-word form joins through the two-word one, and names the identity
+        let d = r.resolve("Benjamin Bibi Netanyahu", "person", &[]);
+        assert!(d.new_identity, "not contiguous: a different name");
+        let e = r.resolve("Yoav Gallant", "person", &[]);
+        let f = r.resolve("Menteri Yoav Gallant Senior", "person", &[]);
+        assert_ne!(e.id, f.id, "a form with a title word is not a clean name");
+    }
+
+    #[test]
+    fn a_lone_word_identity_is_not_taken_over() {
+        let mut r = Resolver::default();
+        let p = r.resolve("Prabowo", "person", &["Presiden".into()]);
+        let s = r.resolve("Sigit Prabowo", "person", &["Kapolri".into()]);
+        assert_ne!(p.id, s.id);
+        assert_eq!(r.ids[&p.id].name, "Prabowo");
+        let f = r.resolve("Prabowo Subianto", "person", &[]);
+        assert_ne!(f.id, s.id);
     }
 
     #[test]

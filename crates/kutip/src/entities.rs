@@ -261,7 +261,12 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 }
             }
             let mut k = i;
-            while k < j && LEX.words.is("not_name", words[k]) && title_at(&words, k).is_none() {
+            while k < j
+                && (LEX.words.is("not_name", words[k])
+                    // "Kedatangan Prabowo", "Pemerintahan Prabowo"
+                    || (k + 1 < j && is_derived_noun(words[k]) && !is_org_word(words[k])))
+                && title_at(&words, k).is_none()
+            {
                 k += 1;
             }
             // a lone sentence-initial word is an ordinary capitalised word unless known
