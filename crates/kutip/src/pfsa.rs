@@ -194,6 +194,35 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
         })
         .map(|m| m.entity)
         .collect();
+    // ... and people first named in the attribution after their own quote ("..., kata
+    // Kusnandar."): sources with a role are introduced before they are quoted
+    let mut ordinary = ordinary;
+    {
+        let mut first_mention: std::collections::HashMap<usize, usize> = Default::default();
+        for m in &full.entities.mentions {
+            first_mention.entry(m.entity).or_insert(m.tok_start);
+        }
+        for q in &full.quotes {
+            if q.kind != crate::statements::QuoteKind::Direct {
+                continue;
+            }
+            let (Some(sp), Some((ms, _)), Some(cu), Some(c)) =
+                (&q.speaker, q.toks.speaker, q.toks.cue, q.toks.close)
+            else {
+                continue;
+            };
+            if let Some(e) = sp.entity {
+                let plain = full
+                    .entities
+                    .entities
+                    .get(e)
+                    .is_some_and(|x| x.roles.is_empty() && x.affiliations.is_empty());
+                if cu > c && ms > cu && first_mention.get(&e) == Some(&ms) && plain {
+                    ordinary.insert(e);
+                }
+            }
+        }
+    }
     let mut speakers: HashSet<usize> = HashSet::new();
     let mut attribution_toks: HashSet<usize> = HashSet::new();
     let mut indirect_speakers: HashSet<usize> = HashSet::new();
