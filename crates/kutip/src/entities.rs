@@ -506,11 +506,14 @@ fn analyse_chunk(
         push(ents, id, i, j, None, None, None, false);
         return j;
     }
-    if LEX.places.contains(words[i]) && j - i <= 2 {
-        let id = ents.find_or_add(EntityKind::Place, &owned(i..i + 1));
-        push(ents, id, i, i + 1, None, None, None, false);
-        if i + 1 < j {
-            return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, solo);
+    // a leading place: "Jakarta Budi" (one word) or "New York Arifi Saiman" (a place of two or
+    // three words before at least two more words)
+    let pl = place_len(words, i, j);
+    if pl > 0 && (j - i <= 2 || (pl >= 2 && j - i >= pl + 2)) {
+        let id = ents.find_or_add(EntityKind::Place, &owned(i..i + pl));
+        push(ents, id, i, i + pl, None, None, None, false);
+        if i + pl < j {
+            return analyse_chunk(src, a, words, ents, i + pl, j, sent_end, quoted, solo);
         }
         return j;
     }
