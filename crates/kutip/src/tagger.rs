@@ -1073,7 +1073,24 @@ pub fn tag_document(model: &Model, text: &str, a: &crate::Analysis) -> Vec<TagSp
     if toks.is_empty() {
         return Vec::new();
     }
-    let labels = model.tag(&Sequence::from_sentences(&sents));
+    // an article is one sequence; an enormous document is tagged in pieces of whole sentences
+    // so that decoding memory stays bounded
+    const PIECE: usize = 20_000;
+    let mut labels = Vec::with_capacity(toks.len());
+    let mut piece: Vec<PSentence> = Vec::new();
+    let mut n = 0;
+    for sent in sents {
+        n += sent.tokens.len();
+        piece.push(sent);
+        if n >= PIECE {
+            labels.extend(model.tag(&Sequence::from_sentences(&piece)));
+            piece.clear();
+            n = 0;
+        }
+    }
+    if !piece.is_empty() {
+        labels.extend(model.tag(&Sequence::from_sentences(&piece)));
+    }
     let mut out = Vec::new();
     let mut open: Option<(usize, &str)> = None;
     for (k, l) in labels.iter().enumerate() {
@@ -1117,6 +1134,12 @@ pub fn refine(
         a <= b && b - a <= 3 && text[a..b].chars().all(|c| c.is_whitespace() || c == ',')
     };
     let mut filled = 0;
+    // PERSON spans in text order (spans come sorted by start)
+    let persons: Vec<usize> = (0..spans.len())
+        .filter(|&k| spans[k].label == "PERSON")
+        .collect();
+    // per entity, the first PERSON span that overlaps one of its mentions
+    let mut person_of: std::collections::HashMap<usize, Option<usize>> = Default::default();
     for q in quotes.iter_mut() {
         let Some(e) = q.speaker.as_ref().and_then(|s| s.entity) else {
             continue;
@@ -1124,14 +1147,16 @@ pub fn refine(
         let Some(ent) = entities.get_mut(e) else {
             continue;
         };
-        // the PERSON span that covers one of the entity's mentions
-        let Some(pi) = spans.iter().position(|s| {
-            s.label == "PERSON"
-                && ent
-                    .mentions
-                    .iter()
-                    .any(|m| m.start < s.end && s.start < m.end)
-        }) else {
+        let found = *person_of.entry(e).or_insert_with(|| {
+            ent.mentions
+                .iter()
+                .filter_map(|m| {
+                    let k = persons.partition_point(|&p| spans[p].end <= m.start);
+                    persons.get(k).copied().filter(|&p| spans[p].start < m.end)
+                })
+                .min()
+        });
+        let Some(pi) = found else {
             continue;
         };
         // the chain of ROLE/AFFILIATION spans glued to it on either side
@@ -1258,6 +1283,39 @@ mod tests {
             Model::from_bytes(b"PK\x03\x04 zip file"),
             Err(ModelError::Magic)
         ));
+    }
+
+    #[test]
+    fn refine_fills_role_and_affiliation_from_glued_spans() {
+        let text = "Koordinator Pantau Gambut Iola Abas mengatakan, lahan rusak.\n\n\u{201c}Kami khawatir,\u{201d} kata Iola.";
+        let mut l = crate::extract("t", text, crate::Meta::default());
+        for q in &mut l.quotes {
+            q.role = None;
+            q.affiliation = None;
+        }
+        let span = |label: &str, t: &str| {
+            let start = text.find(t).unwrap();
+            TagSpan {
+                label: label.into(),
+                text: t.into(),
+                start,
+                end: start + t.len(),
+            }
+        };
+        let spans = vec![
+            span("ROLE", "Koordinator"),
+            span("AFFILIATION", "Pantau Gambut"),
+            span("PERSON", "Iola Abas"),
+        ];
+        let n = refine(text, &spans, &mut l.quotes, &mut l.entities);
+        let direct = l
+            .quotes
+            .iter()
+            .find(|q| q.kind == crate::statements::QuoteKind::Direct)
+            .unwrap();
+        assert!(n >= 2, "{n}");
+        assert_eq!(direct.role.as_deref(), Some("Koordinator"));
+        assert_eq!(direct.affiliation.as_deref(), Some("Pantau Gambut"));
     }
 
     #[test]
