@@ -174,9 +174,6 @@ pub fn serve(a: ServeArgs) -> Result<bool> {
     Ok(true)
 }
 
-/// A batch extracted by the main thread, written by the writer thread.
-type Extracted = Vec<(String, usize, kutip::Ledger)>;
-
 pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let t0 = Instant::now();
     let mut store =
@@ -201,19 +198,12 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     } else {
         ProgressBar::hidden()
     };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Extracted>(2);
+    // batches extracted by this thread are written by the writer thread
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DocIn>>(2);
     let writer = std::thread::spawn(move || -> Result<(IngestStats, SqliteStore)> {
         let mut stats = IngestStats::default();
         for batch in rx {
-            let ins: Vec<DocIn> = batch
-                .iter()
-                .map(|(h, b, l)| DocIn {
-                    hash: h.clone(),
-                    bytes: *b,
-                    ledger: l,
-                })
-                .collect();
-            stats += store.ingest(&ins)?;
+            stats += store.ingest(&batch)?;
         }
         Ok((stats, store))
     });
@@ -247,17 +237,18 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 todo.push((d, h));
             }
         }
-        let out: Extracted = todo
+        let out: Vec<DocIn> = todo
             .into_par_iter()
-            .map(|(d, h)| {
-                let l = kutip::ledger::extract_with(&d.id, &d.text, d.meta, model.as_ref());
-                (h, d.text.len(), l)
+            .map(|(d, hash)| DocIn {
+                hash,
+                bytes: d.text.len(),
+                ledger: kutip::ledger::extract_with(&d.id, &d.text, d.meta, model.as_ref()),
             })
             .collect();
-        bytes += out.iter().map(|x| x.1).sum::<usize>();
+        bytes += out.iter().map(|x| x.bytes).sum::<usize>();
         sent += out.len();
-        extracted.0 += out.iter().map(|x| x.2.quotes.len()).sum::<usize>();
-        extracted.1 += out.iter().map(|x| x.2.figures.len()).sum::<usize>();
+        extracted.0 += out.iter().map(|x| x.ledger.quotes.len()).sum::<usize>();
+        extracted.1 += out.iter().map(|x| x.ledger.figures.len()).sum::<usize>();
         if tx.send(out).is_err() {
             break; // the writer stopped: its error is reported below
         }

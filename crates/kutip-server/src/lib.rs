@@ -459,23 +459,20 @@ async fn ingest(
     }
     let st2 = st.clone();
     let stats = blocking(st.cfg.timeout, move || {
-        let ledgers: Vec<(String, usize, kutip::Ledger)> = docs
+        let ins: Vec<DocIn> = docs
             .iter()
             .map(|d| {
                 let id = d.id.clone().unwrap_or_default();
-                (
-                    kutip_store::doc_hash(&d.text, &d.meta()),
-                    d.text.len(),
-                    kutip::ledger::extract_with(&id, &d.text, d.meta(), st2.cfg.model.as_deref()),
-                )
-            })
-            .collect();
-        let ins: Vec<DocIn> = ledgers
-            .iter()
-            .map(|(h, b, l)| DocIn {
-                hash: h.clone(),
-                bytes: *b,
-                ledger: l,
+                DocIn {
+                    hash: kutip_store::doc_hash(&d.text, &d.meta()),
+                    bytes: d.text.len(),
+                    ledger: kutip::ledger::extract_with(
+                        &id,
+                        &d.text,
+                        d.meta(),
+                        st2.cfg.model.as_deref(),
+                    ),
+                }
             })
             .collect();
         let w = st2

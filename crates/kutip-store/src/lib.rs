@@ -32,11 +32,11 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// A document to ingest: its id, text hash and the ledger extracted from it.
-pub struct DocIn<'a> {
+/// A document to ingest: its content hash, its size and the ledger extracted from it.
+pub struct DocIn {
     pub hash: String,
     pub bytes: usize,
-    pub ledger: &'a Ledger,
+    pub ledger: Ledger,
 }
 
 /// Content hash of a document (text and metadata).
@@ -189,7 +189,7 @@ pub trait Store {
     /// Is this document stored with this content hash already?
     fn has(&self, id: &str, hash: &str) -> Result<bool>;
     /// Store a batch of documents in one transaction.
-    fn ingest(&mut self, docs: &[DocIn<'_>]) -> Result<IngestStats>;
+    fn ingest(&mut self, docs: &[DocIn]) -> Result<IngestStats>;
     fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>>;
     fn figures(&self, q: &FigureQuery) -> Result<Vec<FigureRow>>;
     fn speakers(&self, limit: usize) -> Result<Vec<SpeakerRow>>;
@@ -451,7 +451,7 @@ impl Store for SqliteStore {
         Ok(h.as_deref() == Some(hash))
     }
 
-    fn ingest(&mut self, docs: &[DocIn<'_>]) -> Result<IngestStats> {
+    fn ingest(&mut self, docs: &[DocIn]) -> Result<IngestStats> {
         let mut stats = IngestStats::default();
         let tx = self.conn.transaction()?;
         {
@@ -489,7 +489,7 @@ impl Store for SqliteStore {
                 "INSERT INTO merges (speaker_id, name, into_name, reason, doc_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for d in docs {
-                let l = d.ledger;
+                let l = &d.ledger;
                 let old: Option<String> = tx
                     .query_row("SELECT hash FROM documents WHERE id = ?1", [&l.id], |r| {
                         r.get(0)
@@ -980,12 +980,16 @@ mod tests {
 mod store_tests {
     use super::*;
 
-    fn ledger(id: &str, date: &str, text: &str) -> (String, kutip::Ledger) {
+    fn ledger(id: &str, date: &str, text: &str) -> DocIn {
         let meta = kutip::Meta {
             date: Some(date.into()),
             ..Default::default()
         };
-        (doc_hash(text, &meta), kutip::extract(id, text, meta))
+        DocIn {
+            hash: doc_hash(text, &meta),
+            bytes: text.len(),
+            ledger: kutip::extract(id, text, meta),
+        }
     }
 
     #[test]
@@ -1046,15 +1050,7 @@ mod store_tests {
                 "GAZA, KOMPAS.com - Menurut militer Israel, sekitar 20.000 warga Palestina tewas sejak perang dimulai.",
             ),
         ];
-        let ins: Vec<DocIn> = docs
-            .iter()
-            .map(|(h, l)| DocIn {
-                hash: h.clone(),
-                bytes: 0,
-                ledger: l,
-            })
-            .collect();
-        s.ingest(&ins).unwrap();
+        s.ingest(&docs).unwrap();
         let q = DisagreementQuery {
             category: Some("killed".into()),
             window_days: 7,
