@@ -135,14 +135,28 @@ fn load_aliases(store: &mut SqliteStore, path: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+#[derive(clap::Args)]
 pub struct ServeArgs {
-    pub db: Option<PathBuf>,
-    pub addr: std::net::SocketAddr,
-    pub body_limit: usize,
-    pub timeout: u64,
-    pub ingest_token: Option<String>,
-    pub aliases: Option<PathBuf>,
-    pub model: Option<String>,
+    /// The ledger database to search (without it, only extraction and the article view).
+    #[arg(long)]
+    db: Option<PathBuf>,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024)]
+    body_limit: usize,
+    /// Seconds a request may take.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Enable POST /v1/ingest, guarded by this bearer token (or KUTIP_INGEST_TOKEN).
+    #[arg(long, env = "KUTIP_INGEST_TOKEN", hide_env_values = true)]
+    ingest_token: Option<String>,
+    /// Alias file for speaker names (as for ingest).
+    #[arg(long)]
+    aliases: Option<PathBuf>,
+    /// A tagger model used by /v1/extract.
+    #[arg(long)]
+    model: Option<String>,
 }
 
 pub fn serve(a: ServeArgs) -> Result<bool> {

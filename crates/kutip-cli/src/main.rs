@@ -83,47 +83,9 @@ enum Cmd {
         parquet: std::path::PathBuf,
     },
     /// HTTP API and web page (extract articles; search the ledger when --db is given).
-    Serve {
-        /// The ledger database to search (without it, only extraction and the article view).
-        #[arg(long)]
-        db: Option<std::path::PathBuf>,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// Largest accepted request body, in bytes.
-        #[arg(long, default_value_t = 2 * 1024 * 1024)]
-        body_limit: usize,
-        /// Seconds a request may take.
-        #[arg(long, default_value_t = 30)]
-        timeout: u64,
-        /// Enable POST /v1/ingest, guarded by this bearer token (or KUTIP_INGEST_TOKEN).
-        #[arg(long, env = "KUTIP_INGEST_TOKEN", hide_env_values = true)]
-        ingest_token: Option<String>,
-        /// Alias file for speaker names (as for ingest).
-        #[arg(long)]
-        aliases: Option<std::path::PathBuf>,
-        /// A tagger model used by /v1/extract.
-        #[arg(long)]
-        model: Option<String>,
-    },
+    Serve(corpus::ServeArgs),
     /// Train the statement tagger on a PFSA-ID file and write a model file.
-    Train {
-        /// Training data (PFSA-ID token-per-line with BILOU labels).
-        #[arg(long)]
-        pfsa: String,
-        /// Development data: scored after each epoch; the best epoch is kept.
-        #[arg(long)]
-        dev: Option<String>,
-        /// Where to write the model.
-        #[arg(short = 'o', long = "output")]
-        out: String,
-        #[arg(long, default_value_t = 40)]
-        epochs: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Drop features seen fewer times than this.
-        #[arg(long, default_value_t = 5)]
-        min_count: u32,
-    },
+    Train(train::TrainArgs),
     /// Measure extract throughput (MB/s, documents/s), on one core and on all cores.
     Bench {
         #[command(flatten)]
@@ -177,41 +139,11 @@ fn main() -> ExitCode {
         Cmd::Eval { what } => eval::run(what),
         Cmd::Bench { input, repeat } => bench(&input, repeat),
         Cmd::Ingest(a) => corpus::ingest(&a),
-        Cmd::Serve {
-            db,
-            addr,
-            body_limit,
-            timeout,
-            ingest_token,
-            aliases,
-            model,
-        } => corpus::serve(corpus::ServeArgs {
-            db,
-            addr,
-            body_limit,
-            timeout,
-            ingest_token,
-            aliases,
-            model,
-        }),
+        Cmd::Serve(a) => corpus::serve(a),
         Cmd::Query(a) => corpus::query(&a),
         Cmd::Export { db, parquet } => corpus::export(&db, &parquet),
         Cmd::Tag { file, model } => eval::tag_file(&file, model.as_deref()),
-        Cmd::Train {
-            pfsa,
-            dev,
-            out,
-            epochs,
-            seed,
-            min_count,
-        } => train::train(&train::TrainArgs {
-            pfsa,
-            dev,
-            out,
-            epochs,
-            seed,
-            min_count,
-        }),
+        Cmd::Train(a) => train::train(&a),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,
