@@ -28,16 +28,20 @@ pub fn label(sents: &[PSentence], model: Option<&Model>) -> Vec<Vec<String>> {
     let Some(m) = model else {
         return kutip::pfsa::tag(sents);
     };
-    let seqs = sequences(sents);
+    tag_sequences(m, sents, &sequences(sents))
+}
+
+/// The model's labels for every sentence, from the file's article sequences.
+fn tag_sequences(
+    m: &Model,
+    sents: &[PSentence],
+    seqs: &[(std::ops::Range<usize>, Sequence)],
+) -> Vec<Vec<String>> {
     let tagged: Vec<Vec<String>> = seqs.par_iter().map(|(_, s)| m.tag(s)).collect();
-    let mut out = Vec::with_capacity(sents.len());
-    for ((r, _), labs) in seqs.iter().zip(tagged) {
-        let mut it = labs.into_iter();
-        for s in &sents[r.clone()] {
-            out.push(it.by_ref().take(s.tokens.len()).collect());
-        }
-    }
-    out
+    seqs.iter()
+        .zip(tagged)
+        .flat_map(|((r, _), labs)| kutip::pfsa::per_sentence(&sents[r.clone()], labs))
+        .collect()
 }
 
 fn micro_f1(gold: &[Vec<String>], pred: &[Vec<String>]) -> f64 {
@@ -54,13 +58,24 @@ fn micro_f1(gold: &[Vec<String>], pred: &[Vec<String>]) -> f64 {
     }
 }
 
+#[derive(clap::Args)]
 pub struct TrainArgs {
-    pub pfsa: String,
-    pub dev: Option<String>,
-    pub out: String,
-    pub epochs: usize,
-    pub seed: u64,
-    pub min_count: u32,
+    /// Training data (PFSA-ID token-per-line with BILOU labels).
+    #[arg(long)]
+    pfsa: String,
+    /// Development data: scored after each epoch; the best epoch is kept.
+    #[arg(long)]
+    dev: Option<String>,
+    /// Where to write the model.
+    #[arg(short = 'o', long = "output")]
+    out: String,
+    #[arg(long, default_value_t = 40)]
+    epochs: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Drop features seen fewer times than this.
+    #[arg(long, default_value_t = 5)]
+    min_count: u32,
 }
 
 pub fn train(a: &TrainArgs) -> Result<bool> {
@@ -101,17 +116,7 @@ pub fn train(a: &TrainArgs) -> Result<bool> {
     };
     let model = kutip::tagger::train(&examples, &cfg, |ep, m| {
         let dev_f1 = match (&dev, &dev_seqs) {
-            (Some(d), Some(seqs)) => {
-                let tagged: Vec<Vec<String>> = seqs.par_iter().map(|(_, s)| m.tag(s)).collect();
-                let mut pred = Vec::with_capacity(d.len());
-                for ((r, _), labs) in seqs.iter().zip(tagged) {
-                    let mut it = labs.into_iter();
-                    for s in &d[r.clone()] {
-                        pred.push(it.by_ref().take(s.tokens.len()).collect());
-                    }
-                }
-                Some(micro_f1(&dev_gold, &pred))
-            }
+            (Some(d), Some(seqs)) => Some(micro_f1(&dev_gold, &tag_sequences(m, d, seqs))),
             _ => None,
         };
         eprintln!(

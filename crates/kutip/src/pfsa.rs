@@ -143,13 +143,7 @@ pub struct Hints {
 
 /// Label tokens of one article from the pipeline's findings.
 pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
-    let h = article_hints(sents);
-    let mut out = Vec::with_capacity(sents.len());
-    let mut it = h.rule.into_iter();
-    for s in sents {
-        out.push(it.by_ref().take(s.tokens.len()).collect());
-    }
-    out
+    per_sentence(sents, article_hints(sents).rule)
 }
 
 /// Run the pipeline on the article rebuilt from `sents` and report, per token, the rule
@@ -396,7 +390,7 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
         }
     }
     Hints {
-        rule: project(&char_spans, &spans).into_iter().flatten().collect(),
+        rule: project(&char_spans, &flat),
         part: cover(&part, &flat),
         mention: cover(&mention, &flat),
         quote: cover(&quote, &flat),
@@ -405,21 +399,34 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
     }
 }
 
-/// For each token, the tag of the first span that contains it ("" when none does).
-fn cover(spans: &[(usize, usize, &'static str)], flat: &[(usize, usize)]) -> Vec<&'static str> {
-    let mut out = vec![""; flat.len()];
-    for &(s, e, l) in spans {
+/// For each token, the index (in `order`) of the first span in `order` that contains it.
+fn assign(
+    spans: &[(usize, usize, &'static str)],
+    order: impl Iterator<Item = usize>,
+    flat: &[(usize, usize)],
+) -> Vec<Option<usize>> {
+    let mut out = vec![None; flat.len()];
+    for (rank, si) in order.enumerate() {
+        let (s, e, _) = spans[si];
         let from = flat.partition_point(|t| t.1 <= s);
         for (k, t) in flat.iter().enumerate().skip(from) {
             if t.0 >= e {
                 break;
             }
-            if out[k].is_empty() && t.0 >= s && t.1 <= e {
-                out[k] = l;
+            if out[k].is_none() && t.0 >= s && t.1 <= e {
+                out[k] = Some(rank);
             }
         }
     }
     out
+}
+
+/// For each token, the tag of the first span that contains it ("" when none does).
+fn cover(spans: &[(usize, usize, &'static str)], flat: &[(usize, usize)]) -> Vec<&'static str> {
+    assign(spans, 0..spans.len(), flat)
+        .into_iter()
+        .map(|r| r.map(|r| spans[r].2).unwrap_or(""))
+        .collect()
 }
 
 /// EVENT / LOCATION / DATETIME after an attribution, starting at token `i`.
@@ -488,12 +495,7 @@ fn occasion(
 }
 
 /// Project character spans onto PFSA tokens as BILOU labels (earlier spans win).
-fn project(
-    char_spans: &[(usize, usize, &'static str)],
-    spans: &[Vec<(usize, usize)>],
-) -> Vec<Vec<String>> {
-    let flat: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
-    let mut lab: Vec<Option<(usize, &'static str)>> = vec![None; flat.len()];
+fn project(char_spans: &[(usize, usize, &'static str)], flat: &[(usize, usize)]) -> Vec<String> {
     // precedence: statements and issue first, then the rest in order
     let mut order: Vec<usize> = (0..char_spans.len()).collect();
     order.sort_by_key(|&i| match char_spans[i].2 {
@@ -501,41 +503,32 @@ fn project(
         "ISSUE" => 1,
         _ => 2,
     });
-    for (rank, &si) in order.iter().enumerate() {
-        let (s, e, l) = char_spans[si];
-        let from = flat.partition_point(|t| t.1 <= s);
-        for (k, t) in flat.iter().enumerate().skip(from) {
-            if t.0 >= e {
-                break;
-            }
-            if lab[k].is_none() && t.0 >= s && t.1 <= e {
-                lab[k] = Some((rank, l));
-            }
-        }
-    }
-    let mut flat_out = Vec::with_capacity(flat.len());
-    for k in 0..flat.len() {
-        let cur = lab[k];
-        let Some((r, l)) = cur else {
-            flat_out.push("O".to_string());
-            continue;
-        };
-        let prev_same = k > 0 && lab[k - 1] == cur;
-        let next_same = k + 1 < flat.len() && lab[k + 1] == Some((r, l));
-        let p = match (prev_same, next_same) {
-            (false, false) => "U",
-            (false, true) => "B",
-            (true, true) => "I",
-            (true, false) => "L",
-        };
-        flat_out.push(format!("{p}-{l}"));
-    }
-    let mut out = Vec::new();
-    let mut it = flat_out.into_iter();
-    for s in spans {
-        out.push(it.by_ref().take(s.len()).collect());
-    }
-    out
+    let lab = assign(char_spans, order.iter().copied(), flat);
+    (0..flat.len())
+        .map(|k| {
+            let Some(r) = lab[k] else {
+                return "O".to_string();
+            };
+            let prev_same = k > 0 && lab[k - 1] == Some(r);
+            let next_same = k + 1 < flat.len() && lab[k + 1] == Some(r);
+            let p = match (prev_same, next_same) {
+                (false, false) => "U",
+                (false, true) => "B",
+                (true, true) => "I",
+                (true, false) => "L",
+            };
+            format!("{p}-{}", char_spans[order[r]].2)
+        })
+        .collect()
+}
+
+/// Cut labels of a whole article (flat) back into its sentences.
+pub fn per_sentence(sents: &[PSentence], flat: Vec<String>) -> Vec<Vec<String>> {
+    let mut it = flat.into_iter();
+    sents
+        .iter()
+        .map(|s| it.by_ref().take(s.tokens.len()).collect())
+        .collect()
 }
 
 /// Labels for every sentence of a file.
