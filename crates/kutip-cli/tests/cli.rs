@@ -1,41 +1,8 @@
 //! End-to-end tests of the `kutip` binary.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-fn kutip() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kutip"))
-}
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} not found (../shared is absent)", p.display());
-        None
-    }
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> (i32, String, String) {
-    let mut c = kutip()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin.take().unwrap().write_all(input).unwrap();
-    let o = c.wait_with_output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{jsonl, kutip, run, run_stdin, shared, tmp};
+use std::path::Path;
 
 #[test]
 fn jsonl_with_a_malformed_line_processes_the_rest() {
@@ -43,10 +10,7 @@ fn jsonl_with_a_malformed_line_processes_the_rest() {
     let (code, out, err) = run_stdin(&["extract", "--input", "jsonl", "-"], input);
     assert_eq!(code, 1);
     assert!(err.contains("line 2"), "{err}");
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = jsonl(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["meta"]["outlet"], "x");
@@ -56,8 +20,7 @@ fn jsonl_with_a_malformed_line_processes_the_rest() {
 
 #[test]
 fn invalid_utf8_names_file_and_byte_and_other_files_go_on() {
-    let dir = std::env::temp_dir().join(format!("kutip-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp("cli");
     let bad = dir.join("a_bad.txt");
     let good = dir.join("b_good.txt");
     std::fs::write(&bad, b"Halo \xff dunia.").unwrap();
@@ -344,21 +307,11 @@ fn micro_f1(eval_out: &str) -> f64 {
         .unwrap_or_else(|| panic!("no micro line in {eval_out}"))
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let o = kutip().args(args).output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn tagger_learns_our_examples_and_bad_models_are_clear_errors() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-pfsa.txt");
     let data = data.to_str().unwrap();
-    let dir = std::env::temp_dir().join(format!("kutip-train-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp("train");
     let model = dir.join("mini.kt");
     let model = model.to_str().unwrap();
     let (code, _, err) = run(&[
@@ -441,8 +394,7 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
         }
     }
     assert!(lines > 1000);
-    let dir = std::env::temp_dir().join(format!("kutip-slice-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tmp("slice");
     let slice = dir.join("slice.txt");
     std::fs::write(&slice, &src[..cut]).unwrap();
     let model = dir.join("slice.kt");

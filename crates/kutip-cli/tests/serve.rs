@@ -1,9 +1,11 @@
 //! `kutip serve` over real sockets: statuses and JSON errors, body limit, the ingest token,
 //! and a clean exit on SIGTERM.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 struct Server {
     child: Child,
@@ -12,7 +14,7 @@ struct Server {
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kutip"))
+        let mut child = common::kutip()
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
             .stderr(Stdio::piped())
@@ -189,9 +191,7 @@ fn extract_errors_and_limits() {
 
 #[test]
 fn ingest_needs_the_token_and_queries_see_it() {
-    let dir = std::env::temp_dir().join(format!("kutip-serve-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tmp("serve");
     let db = dir.join("l.db");
     let srv = Server::start(&["--db", db.to_str().unwrap(), "--ingest-token", "s3cret"]);
     let doc = serde_json::json!([{"id": "a", "text": ARTICLE, "date": "2024-05-06"}]).to_string();

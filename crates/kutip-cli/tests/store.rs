@@ -1,26 +1,17 @@
 //! End-to-end tests of the corpus ledger: ingest, rerun, kill -9, queries, export.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+use common::{jsonl, kutip, run, shared, tmp};
+use std::path::Path;
+use std::process::Stdio;
 
-fn kutip() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kutip"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kutip-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let o = kutip().args(args).output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+/// `kutip query --db DB --format jsonl ARGS...`, parsed.
+fn query(db: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut a = vec!["query", "--db", db, "--format", "jsonl"];
+    a.extend_from_slice(args);
+    let (code, out, err) = run(&a);
+    assert_eq!(code, 0, "{err}");
+    jsonl(&out)
 }
 
 const NAMES: [(&str, &str, &str); 6] = [
@@ -122,24 +113,11 @@ fn ingest_is_idempotent_and_queries_work() {
     );
 
     // quotes by speaker (short form resolves to the full identity) and full text
-    let (code, out, _) = run(&[
-        "query",
-        "--db",
+    let rows = query(
         db_s,
-        "--format",
-        "jsonl",
-        "quotes",
-        "--speaker",
-        "Luthfi",
-        "--text",
-        "tenda darurat",
-    ]);
-    assert_eq!(code, 0);
-    let rows: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(rows.len(), 10, "{out}");
+        &["quotes", "--speaker", "Luthfi", "--text", "tenda darurat"],
+    );
+    assert_eq!(rows.len(), 10, "{rows:?}");
     assert!(rows
         .iter()
         .all(|r| r["speaker"] == "Ahmad Luthfi" && r["kind"] == "direct"));
@@ -159,42 +137,22 @@ fn ingest_is_idempotent_and_queries_work() {
     ]);
     assert_eq!(out.lines().count(), 1 + 10, "{out}");
     assert!(out.starts_with("date,outlet,speaker,role,kind,cue,text,doc_id"));
-    let (_, out, _) = run(&[
-        "query",
-        "--db",
+    let rows = query(
         db_s,
-        "--format",
-        "jsonl",
-        "quotes",
-        "--since",
-        "2025-03-20",
-        "--until",
-        "2025-03-21",
-    ]);
-    assert!(out.lines().count() > 0);
-    for l in out.lines() {
-        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        &["quotes", "--since", "2025-03-20", "--until", "2025-03-21"],
+    );
+    assert!(!rows.is_empty());
+    for v in &rows {
         let date = v["date"].as_str().unwrap();
         assert!(("2025-03-20"..="2025-03-21").contains(&date), "{date}");
     }
     // figures: a timeline of deaths with their source
-    let (_, out, _) = run(&[
-        "query",
-        "--db",
+    let rows = query(
         db_s,
-        "--format",
-        "jsonl",
-        "--limit",
-        "1000",
-        "figures",
-        "--category",
-        "killed",
-    ]);
-    let figs: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(figs.len(), 60, "{out}");
+        &["--limit", "1000", "figures", "--category", "killed"],
+    );
+    let figs = rows;
+    assert_eq!(figs.len(), 60, "{figs:?}");
     assert!(figs.iter().all(|f| f["source"]
         .as_str()
         .is_some_and(|s| s.contains("Badan Penanggulangan Bencana Daerah"))));
@@ -204,18 +162,14 @@ fn ingest_is_idempotent_and_queries_work() {
         "timeline is ordered by date"
     );
     // speakers: six identities, the most quoted first
-    let (_, out, _) = run(&["query", "--db", db_s, "--format", "jsonl", "speakers"]);
-    let sp: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let persons: Vec<&serde_json::Value> = sp.iter().filter(|s| s["kind"] == "person").collect();
-    assert_eq!(persons.len(), 6, "{out}");
+    let rows = query(db_s, &["speakers"]);
+    let persons: Vec<&serde_json::Value> = rows.iter().filter(|s| s["kind"] == "person").collect();
+    assert_eq!(persons.len(), 6, "{rows:?}");
     assert!(
         persons
             .iter()
             .all(|s| s["quotes"] == 20 && s["documents"] == 10),
-        "{out}"
+        "{rows:?}"
     );
     let words = "sebanyak warga terdampak banjir wilayahnya menyiapkan tenda darurat dapur umum";
     let topics = persons[0]["topics"].as_array().unwrap();
@@ -233,14 +187,11 @@ fn ingest_is_idempotent_and_queries_work() {
         err.contains("1 changed") && err.contains("59 unchanged"),
         "{err}"
     );
-    let (_, out, _) = run(&[
-        "query", "--db", db_s, "--format", "jsonl", "quotes", "--text", "posko",
-    ]);
-    assert_eq!(out.lines().count(), 1);
-    let (_, out, _) = run(&[
-        "query", "--db", db_s, "--format", "jsonl", "--limit", "1000", "quotes", "--text", "tenda",
-    ]);
-    assert_eq!(out.lines().count(), 59);
+    assert_eq!(query(db_s, &["quotes", "--text", "posko"]).len(), 1);
+    assert_eq!(
+        query(db_s, &["--limit", "1000", "quotes", "--text", "tenda"]).len(),
+        59
+    );
 
     // parquet export, read back
     let pq = d.join("pq");
@@ -287,38 +238,21 @@ fn aliases_merge_speakers_and_merges_are_reported() {
         input.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let (_, out, _) = run(&[
-        "query",
-        "--db",
-        db_s,
-        "--format",
-        "jsonl",
-        "quotes",
-        "--speaker",
-        "Jokowi",
-    ]);
-    let rows: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(rows.len(), 3, "{out}");
+    let rows = query(db_s, &["quotes", "--speaker", "Jokowi"]);
+    assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(rows.iter().all(|r| r["speaker"] == "Joko Widodo"));
-    let (_, out, _) = run(&[
-        "query",
-        "--db",
-        db_s,
-        "--format",
-        "jsonl",
-        "quotes",
-        "--speaker",
-        "Benjamin Netanyahu",
-    ]);
-    assert_eq!(out.lines().count(), 2, "{out}");
-    let (_, out, _) = run(&["query", "--db", db_s, "--format", "jsonl", "merges"]);
-    assert!(out.contains("alias file"), "{out}");
+    let rows = query(db_s, &["quotes", "--speaker", "Benjamin Netanyahu"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let merges = query(db_s, &["merges"]);
     assert!(
-        out.contains("\"name\":\"Netanyahu\"") && out.contains("name containment"),
-        "{out}"
+        merges.iter().any(|m| m["reason"] == "alias file"),
+        "{merges:?}"
+    );
+    assert!(
+        merges
+            .iter()
+            .any(|m| m["name"] == "Netanyahu" && m["reason"] == "name containment"),
+        "{merges:?}"
     );
 }
 
@@ -397,11 +331,9 @@ fn query_errors_are_clear() {
 
 #[test]
 fn rafah_deaths_with_sources() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/examples/rafah.txt");
-    if !p.exists() {
-        eprintln!("skipping: {} not found (../shared is absent)", p.display());
+    let Some(p) = shared("examples/rafah.txt") else {
         return;
-    }
+    };
     let d = tmp("rafah");
     let db = d.join("l.db");
     let db_s = db.to_str().unwrap();
@@ -414,20 +346,7 @@ fn rafah_deaths_with_sources() {
         ex.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let (_, out, _) = run(&[
-        "query",
-        "--db",
-        db_s,
-        "--format",
-        "jsonl",
-        "figures",
-        "--category",
-        "killed",
-    ]);
-    let rows: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = query(db_s, &["figures", "--category", "killed"]);
     let rafah: Vec<(f64, String)> = rows
         .iter()
         .filter(|r| r["doc_id"].as_str().unwrap().ends_with("rafah.txt"))
@@ -445,6 +364,6 @@ fn rafah_deaths_with_sources() {
             (34600.0, "Kementerian Kesehatan Gaza".to_string()),
             (29.0, "Kementerian Kesehatan Gaza".to_string()),
         ],
-        "{out}"
+        "{rows:?}"
     );
 }
