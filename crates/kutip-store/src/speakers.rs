@@ -57,11 +57,7 @@ fn words(k: &str) -> Vec<String> {
 /// place or function word (lexicons of the core crate).
 fn name_word(w: &str) -> bool {
     let lex = &kutip::lexicon::LEX;
-    let mut c = w.chars();
-    let cap: String = match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => return false,
-    };
+    let cap = kutip::lexicon::capitalised(w);
     w.chars().count() >= 2
         && w.chars()
             .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.'))

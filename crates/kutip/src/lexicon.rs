@@ -8,6 +8,16 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// Non-comment, non-empty lines of a data file, split on tabs.
+/// "ketua" -> "Ketua": lexicon keys are written as in running text, so a lower-cased word is
+/// looked up in this form.
+pub fn capitalised(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     src.lines()
         .map(|l| l.trim_end_matches('\r'))

@@ -94,7 +94,7 @@ pub fn detokenize(sents: &[PSentence]) -> (String, Vec<Vec<(usize, usize)>>) {
         let mut v = Vec::with_capacity(s.tokens.len());
         for (k, t) in s.tokens.iter().enumerate() {
             let t = t.as_str();
-            let is_q = matches!(t, "”" | "“" | "\"" | "’’" | "‘‘");
+            let is_q = crate::tagger::is_quote_mark(t);
             let no_space_before = matches!(t, "," | "." | ";" | ":" | "!" | "?" | ")" | "%")
                 || (is_q && in_quote)
                 || (t == "/" && prev.chars().last().is_some_and(|c| c.is_ascii_digit()))

@@ -13,7 +13,7 @@
 //! The model file (see [`Model::to_bytes`]) is `KUTIPTAG`, a format version, a JSON header,
 //! the feature hashes, the weights and a CRC-32 of everything before it.
 
-use crate::lexicon::LEX;
+use crate::lexicon::{capitalised, LEX};
 use crate::pfsa::{Hints, PSentence, LABELS};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -149,7 +149,8 @@ fn bucket(d: usize) -> &'static str {
     }
 }
 
-fn is_quote_mark(w: &str) -> bool {
+/// A token that is a quotation mark (as PFSA-ID and our tokenizer write them).
+pub fn is_quote_mark(w: &str) -> bool {
     matches!(w, "“" | "”" | "\"" | "’’" | "‘‘" | "«" | "»")
 }
 
@@ -259,15 +260,6 @@ fn novelty(lower: &[String], sent_start: &[bool]) -> Vec<(&'static str, &'static
 
 fn is_cap(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_uppercase())
-}
-
-/// "ketua" -> "Ketua" (lexicon keys are written as in running text).
-fn capitalised(w: &str) -> String {
-    let mut c = w.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 fn context(seq: &Sequence) -> Ctx {
