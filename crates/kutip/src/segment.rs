@@ -5,9 +5,10 @@
 //! - numbers keep `.`/`,` between digits ("1.200", "2,5", "10.30"); dates "6/5/2024" are one token;
 //! - a hyphen between letters or digits joins ("tanda-tanda", "ke-3", "COVID-19");
 //! - the direction of every quotation mark comes from the spaces around it;
-//! - a sentence ends at `.`, `!`, `?` or an ellipsis followed by a capital (after any closing
-//!   marks, which stay with the sentence they close), never before a lower-case word, and never
-//!   inside a quotation that closes later in the same block.
+//! - a sentence ends at `.`, `!`, `?` or an ellipsis followed by a capital, a digit (not after a
+//!   number) or a letter of a script without case (after any closing marks, which stay with the
+//!   sentence they close), never before a lower-case word, and never inside a quotation that
+//!   closes later in the same block (a TeX "``" pairs only with "''").
 
 use crate::doc::{Analysis, Block, Sentence, TokKind, Token};
 use crate::lexicon::{AbbrevKind, LEX};
@@ -285,6 +286,24 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
             i = e;
             continue;
         }
+        // TeX-style quotation marks: "``" opens, "''" after a word closes.
+        if rest.starts_with("``") || (rest.starts_with("''") && i > start) {
+            let open = c == '`';
+            if open || sc.char_before(i).is_some_and(|p| !p.is_whitespace()) {
+                out.push(Token {
+                    start: i,
+                    end: i + 2,
+                    kind: TokKind::Quote,
+                    nya: false,
+                    open,
+                    abbrev: false,
+                    block,
+                    sent: 0,
+                });
+                i += 2;
+                continue;
+            }
+        }
         if is_quote_char(c) {
             let prev = sc.char_before(i);
             let next = sc.char_at(i + c.len_utf8());
@@ -328,46 +347,42 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
     }
 }
 
-fn starts_upper(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_uppercase())
-}
-
 /// Split the tokens of one block into sentences.
 fn split_block(text: &str, toks: &mut [Token], offset: usize, bi: usize, out: &mut Vec<Sentence>) {
     let n = toks.len();
     if n == 0 {
         return;
     }
-    // Matching quotes: for each opening quote, does a closing one follow in this block?
+    // Matching quotes: for each opening quote, does a closing one follow in this block? A TeX
+    // mark ("``", "''") only pairs with its own kind.
     let mut closes_later = vec![false; n];
+    let mut closes_one = vec![false; n];
     {
-        let mut stack: Vec<usize> = Vec::new();
+        let tex = |t: &Token| t.end - t.start == 2 && matches!(&text[t.start..t.end], "``" | "''");
+        let mut stack: Vec<(usize, bool)> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             if t.kind == TokKind::Quote {
+                let kind = tex(t);
                 if t.open {
-                    stack.push(i);
-                } else if let Some(o) = stack.pop() {
-                    closes_later[o] = true;
+                    stack.push((i, kind));
+                } else if let Some(p) = stack.iter().rposition(|&(_, k)| k == kind) {
+                    closes_later[stack[p].0] = true;
+                    closes_one[i] = true;
+                    stack.truncate(p);
                 }
             }
         }
     }
     let mut depth = 0usize; // depth of quotations that close within the block
-    let mut open_stack: Vec<bool> = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while i < n {
         let t = toks[i];
         if t.kind == TokKind::Quote {
-            if t.open {
-                open_stack.push(closes_later[i]);
-                if closes_later[i] {
-                    depth += 1;
-                }
-            } else if let Some(c) = open_stack.pop() {
-                if c {
-                    depth = depth.saturating_sub(1);
-                }
+            if t.open && closes_later[i] {
+                depth += 1;
+            } else if closes_one[i] {
+                depth = depth.saturating_sub(1);
             }
         }
         let tt = &text[t.start..t.end];
@@ -389,12 +404,8 @@ fn split_block(text: &str, toks: &mut [Token], offset: usize, bi: usize, out: &m
                 let more_punct =
                     u.kind == TokKind::Punct && matches!(ut, "." | "!" | "?" | "…" | ")" | "]");
                 if closing_quote || more_punct {
-                    if closing_quote {
-                        if let Some(c) = open_stack.pop() {
-                            if c {
-                                depth = depth.saturating_sub(1);
-                            }
-                        }
+                    if closes_one[j] {
+                        depth = depth.saturating_sub(1);
                     }
                     j += 1;
                 } else {
@@ -404,16 +415,25 @@ fn split_block(text: &str, toks: &mut [Token], offset: usize, bi: usize, out: &m
             let boundary = j < n && depth == 0 && {
                 let u = toks[j];
                 let ut = &text[u.start..u.end];
-                let next_word = if (u.kind == TokKind::Quote && u.open) || ut == "(" {
+                let opener = (u.kind == TokKind::Quote && u.open) || ut == "(" || ut == "[";
+                let next_word = if opener {
                     toks.get(j + 1).map(|v| &text[v.start..v.end])
                 } else {
                     Some(ut)
                 };
+                // A capital, a digit ("... turun. 12 orang ...", "(2) ...", not after a number:
+                // "v9. 1") or a letter of a script without case begins the next sentence; a
+                // lower-case word never does.
+                let after_number = i > 0 && {
+                    let p = toks[i - 1];
+                    text[p.start..p.end].bytes().any(|b| b.is_ascii_digit())
+                };
                 next_word.is_some_and(|w| {
-                    starts_upper(w)
-                        || (u.kind == TokKind::Quote
-                            && u.open
-                            && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                    w.chars().next().is_some_and(|c| {
+                        c.is_uppercase()
+                            || (c.is_ascii_digit() && !after_number)
+                            || (c.is_alphabetic() && !c.is_lowercase())
+                    })
                 })
             };
             if boundary {
@@ -551,6 +571,38 @@ mod tests {
                 "“Kami siap. Kami menunggu,” kata Ani.",
                 "“Ya.”",
                 "Lalu ia pergi."
+            ]
+        );
+        // digits, brackets and scripts without case begin sentences; numbers and
+        // abbreviations before a digit do not end one
+        assert_eq!(
+            sents("Harga naik. 12 pedagang protes. (2) Pasar ramai. Versi v9. 1 dirilis."),
+            vec![
+                "Harga naik.",
+                "12 pedagang protes.",
+                "(2) Pasar ramai.",
+                "Versi v9. 1 dirilis."
+            ]
+        );
+        assert_eq!(
+            sents("Kantor PT. Maju Jaya di Lt. 5, Telp. (021) 555. ひ adalah kana."),
+            vec![
+                "Kantor PT. Maju Jaya di Lt. 5, Telp. (021) 555.",
+                "ひ adalah kana."
+            ]
+        );
+        // TeX quotation marks pair only with each other
+        assert_eq!(
+            toks("``Apa?'' tanyanya."),
+            vec!["``", "Apa", "?", "''", "tanyanya", "."]
+        );
+        assert_eq!(
+            sents("Ia bertanya: ``Siapa? Kamu?'' Lalu pergi. “Ya.” Dia datang."),
+            vec![
+                "Ia bertanya: ``Siapa? Kamu?''",
+                "Lalu pergi.",
+                "“Ya.”",
+                "Dia datang."
             ]
         );
         assert_eq!(
