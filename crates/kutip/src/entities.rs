@@ -83,6 +83,32 @@ fn name_like(w: &str) -> bool {
         && !is_derived_noun(w)
         && !(is_acronym(w) && w.len() > 2)
         && !matches!(w, "(" | ")")
+        && !w.bytes().any(|b| b.is_ascii_digit())
+        && !LEX.words.is("direction", &w.to_lowercase())
+}
+
+/// Does the word before `k` announce a place ("Desa", "Kabupaten", "Polsek")?
+fn after_place_noun(words: &[&str], k: usize) -> bool {
+    k > 0 && LEX.words.is("place_noun", &words[k - 1].to_lowercase())
+}
+
+/// What the whole document says about its capitalised words.
+struct Seen<'a> {
+    /// capitalised words that stand alone somewhere (not sentence-initial): "kata Agung"
+    solo: HashSet<&'a str>,
+    /// words written in lower case somewhere ("gambut", "pasar"): ordinary words, not names
+    lower: HashSet<&'a str>,
+}
+
+impl Seen<'_> {
+    /// `name_like`, and not an ordinary word of this document (unless it also stands alone
+    /// as a name: "kata Agung").
+    fn name_like(&self, w: &str) -> bool {
+        name_like(w)
+            && (self.solo.contains(w)
+                || w.len() <= 3
+                || !self.lower.contains(w.to_lowercase().as_str()))
+    }
 }
 
 impl Entities {
@@ -167,13 +193,28 @@ fn contains_seq(hay: &[String], needle: &[String]) -> bool {
 /// Length in tokens of a title at `i` (data/titles.tsv), with whether it is a role.
 fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
     let first = words.get(i)?;
-    let cands = LEX.titles.get(first)?;
-    for (ws, role) in cands {
+    let cands = LEX.titles.get(first);
+    for (ws, role) in cands.into_iter().flatten() {
         if words.len() >= i + ws.len() && ws.iter().zip(&words[i..]).all(|(a, b)| a == b) {
             return Some((ws.len(), *role));
         }
     }
+    // "Wakil Kepala Polda", "Mantan Menteri": a prefix that makes a title of the next one
+    if LEX.words.is("role_prefix", &first.to_lowercase()) {
+        return title_at(words, i + 1).map(|(l, role)| (l + 1, role));
+    }
     None
+}
+
+/// An honorific that PFSA-style names keep: "dr Niken", "Prof Dr Amin".
+fn name_honorific(w: &str) -> bool {
+    LEX.words.is("name_honorific", w)
+}
+
+/// An initial: "M", "A.", "RZ" (two capitals) belongs to the name that follows or precedes it.
+fn is_initial(w: &str) -> bool {
+    let core = w.trim_end_matches('.');
+    !core.is_empty() && core.len() <= 2 && core.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// Length in tokens of a place name starting at `i` (up to three words).
@@ -196,9 +237,17 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
         ..Default::default()
     };
     let words: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
-    // capitalised words that stand alone somewhere (not sentence-initial): "kata Agung"
     let mut solo: HashSet<&str> = HashSet::default();
+    let mut lower: HashSet<&str> = HashSet::default();
     for s in &a.sentences {
+        for (t, w) in a.tokens[s.tok_start..s.tok_end]
+            .iter()
+            .zip(&words[s.tok_start..s.tok_end])
+        {
+            if t.kind == TokKind::Word && w.starts_with(|c: char| c.is_lowercase()) {
+                lower.insert(w);
+            }
+        }
         for k in s.tok_start + 1..s.tok_end {
             let w = words[k];
             let alone_before = !cap(words[k - 1]);
@@ -213,6 +262,7 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             }
         }
     }
+    let seen = Seen { solo, lower };
     for s in &a.sentences {
         if !a.blocks[s.block].kind.is_content() {
             continue;
@@ -238,7 +288,7 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                             && ((j.saturating_sub(3).max(i)..j).any(|k| {
                                 is_org_word(words[k]) || LEX.words.is("org_word", words[k])
                             }) || (title_at(&words, i).is_some()
-                                && (i..j).all(|k| !solo.contains(words[k])))))
+                                && (i..j).all(|k| !seen.solo.contains(words[k])))))
                 };
                 if starts(j)
                     || (j > i
@@ -284,13 +334,59 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             }
             let mut end = j;
             if k < j {
-                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted, &solo);
+                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted, &seen);
             }
             i = end.max(j).max(i + 1);
         }
     }
     // lower-case references to an organisation: "kelompoknya"
     ents
+}
+
+/// Where a person's name begins in the run `lo..j` that ends with it: the tail of words that
+/// look like a name (at most four). A word used on its own elsewhere ("kata Agung") or a given
+/// name marks where it begins; initials, ranks ("Brigadir Jenderal (Pol)", "Letjen TNI") and
+/// honorifics ("dr", "Prof Dr") before it belong to it.
+fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> usize {
+    let mut ns = j;
+    while ns > lo && seen.name_like(words[ns - 1]) && j - ns < 4 {
+        ns -= 1;
+    }
+    if ns == j {
+        ns = j - 1;
+    }
+    let ns0 = ns;
+    let solo_at = (ns..j).find(|&p| seen.solo.contains(words[p]));
+    if let Some(p) = solo_at {
+        // a solo first name starts the name; a solo surname keeps its given name
+        // ("Ahmad Luthfi" ... "kata Luthfi")
+        ns = if p + 1 == j && p > ns { p - 1 } else { p };
+    }
+    if let Some(p) = (ns0..j - 1).find(|&p| LEX.given_names.contains(words[p])) {
+        // "Rektor Unair Mohammad Nasih", "Bupati Banyuwangi Abdullah Azwar Anas" (even when
+        // "Anas" stands alone elsewhere)
+        if solo_at.is_none() || p < ns {
+            ns = p;
+        }
+    }
+    let rank = |k: usize| LEX.words.is("rank", words[k]);
+    loop {
+        if ns > lo
+            && ((is_initial(words[ns - 1])
+                && !LEX.places.contains(words[ns - 1])
+                && !is_org_word(words[ns - 1]))
+                || rank(ns - 1)
+                || name_honorific(words[ns - 1])
+                || (ns > lo + 1 && LEX.words.is("rank_branch", words[ns - 1]) && rank(ns - 2)))
+        {
+            ns -= 1;
+        } else if ns >= lo + 4 && words[ns - 1] == ")" && words[ns - 3] == "(" && rank(ns - 4) {
+            ns -= 3;
+        } else {
+            break;
+        }
+    }
+    ns
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -303,7 +399,7 @@ fn analyse_chunk(
     j: usize,
     sent_end: usize,
     quoted: &[bool],
-    solo: &HashSet<&str>,
+    seen: &Seen,
 ) -> usize {
     let owned = |r: std::ops::Range<usize>| -> Vec<String> {
         words[r]
@@ -364,7 +460,7 @@ fn analyse_chunk(
         && !LEX.words.is("role_prefix", &words[i].to_lowercase())
         && !LEX.words.is("rank", words[i])
     {
-        return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, solo);
+        return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, seen);
     }
     // 1. title + role words (+ organisation/place) + name
     if let Some((tl, is_role)) = title_at(words, i) {
@@ -389,9 +485,10 @@ fn analyse_chunk(
                 r += pl;
             } else if aff_start.is_none()
                 && r > i
-                && LEX.words.is("regional_title", &words[r - 1].to_lowercase())
-                && name_like(w)
-                && (r + 1..j).filter(|&k| name_like(words[k])).count() >= 2
+                && seen.name_like(w)
+                && ((LEX.words.is("regional_title", &words[r - 1].to_lowercase())
+                    && (r + 1..j).filter(|&k| seen.name_like(words[k])).count() >= 2)
+                    || (after_place_noun(words, r) && r + 1 < j))
             {
                 // a region unknown to the lexicon: "Bupati Sleman Harda Kiswaya"
                 r += 1;
@@ -417,7 +514,8 @@ fn analyse_chunk(
                             || LEX.places.contains(words[r])
                             || is_org_word(words[r])
                             || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
-                            || is_acronym(words[r]))
+                            || is_acronym(words[r])
+                            || (after_place_noun(words, r) && cap(words[r]) && r + 1 < j))
                         && !LEX.words.is("rank", words[r])
                     {
                         r += 1;
@@ -432,24 +530,8 @@ fn analyse_chunk(
         let aff = aff_start.map(|s| (s, role_end));
         let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
         if role_end < j {
-            // name follows directly: "Presiden Joko Widodo". The name is the tail of the run
-            // that looks like a name; a word used on its own elsewhere ("kata Agung") marks
-            // where it begins; rank words before it belong to it.
-            let mut ns = j;
-            while ns > role_end && name_like(words[ns - 1]) && j - ns < 4 {
-                ns -= 1;
-            }
-            if ns == j {
-                ns = j - 1;
-            }
-            if let Some(p) = (ns..j).find(|&p| solo.contains(words[p])) {
-                // a solo first name starts the name; a solo surname keeps its given name
-                // ("Ahmad Luthfi" ... "kata Luthfi")
-                ns = if p + 1 == j && p > ns { p - 1 } else { p };
-            }
-            while ns > role_end && LEX.words.is("rank", words[ns - 1]) {
-                ns -= 1;
-            }
+            // name follows directly: "Presiden Joko Widodo"
+            let ns = name_start(words, role_end, j, seen);
             let name_start = if is_role { ns.max(role_end) } else { i };
             let (role, aff) = if is_role && name_start > role_end {
                 // the words between the role and the name are its organisation; a place
@@ -491,6 +573,51 @@ fn analyse_chunk(
         }
         return j;
     }
+    // an organisation (or the rest of a role cut by a comma) that ends with a person's name:
+    // "Fraksi Partai Golkar Adies Kadir", "LIPI Siti Zuhro", "(HIMKI) Satori mengatakan"
+    if j - i >= 2 {
+        let ns = name_start(words, i, j, seen);
+        let org_like = |k: usize| {
+            let w = words[k];
+            is_org_word(w)
+                || LEX.words.is("org_word", w)
+                || LEX.words.is("role_word", w)
+                || (is_acronym(w) && w.len() > 2)
+                || w == ")"
+                || LEX.places.contains(w)
+                || after_place_noun(words, k)
+                || title_at(words, k).is_some()
+        };
+        let ends_org = ns > i && (org_like(ns - 1) || !seen.name_like(words[ns - 1]));
+        let cue_after = words
+            .get(j)
+            .is_some_and(|w| LEX.cues.contains_key(*w) || *w == ",");
+        let tail_ok =
+            j - ns >= 2 || (cue_after && (seen.solo.contains(words[ns]) || org_like(ns - 1)));
+        // an organisation's head takes at least one word ("PT Kimia Farma", "Bank Mandiri")
+        let after_heads = (i..ns)
+            .filter(|&k| LEX.org_heads.contains(words[k]))
+            .map(|k| k + 2)
+            .max()
+            .unwrap_or(0);
+        if ends_org
+            && tail_ok
+            && ns >= after_heads
+            && (ns..j).all(|k| {
+                seen.name_like(words[k])
+                    || name_honorific(words[k])
+                    || LEX.words.is("rank", words[k])
+            })
+            && !LEX.words.is("place_noun", &words[ns - 1].to_lowercase())
+            && (i..ns).any(org_like)
+        {
+            let org = ents.find_or_add(EntityKind::Organization, &owned(i..ns));
+            let _ = org;
+            let id = ents.find_or_add(EntityKind::Person, &owned(ns..j));
+            push(ents, id, i, j, None, Some((i, ns)), Some((ns, j)), false);
+            return j;
+        }
+    }
     // 2. organisations
     if is_org_word(words[i])
         || (j - i == 1 && is_acronym(words[i]) && !LEX.places.contains(words[i]))
@@ -513,7 +640,7 @@ fn analyse_chunk(
         let id = ents.find_or_add(EntityKind::Place, &owned(i..i + pl));
         push(ents, id, i, i + pl, None, None, None, false);
         if i + pl < j {
-            return analyse_chunk(src, a, words, ents, i + pl, j, sent_end, quoted, solo);
+            return analyse_chunk(src, a, words, ents, i + pl, j, sent_end, quoted, seen);
         }
         return j;
     }

@@ -95,6 +95,8 @@ pub struct Lexicon {
     pub org_names: HashSet<&'static str>,
     pub org_heads: HashSet<&'static str>,
     pub places: HashSet<&'static str>,
+    /// Common given names (data/given_names.tsv): where a person's name begins in a run.
+    pub given_names: HashSet<&'static str>,
     pub words: WordLists,
 }
 
@@ -157,6 +159,11 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let places = rows(include_str!("../data/places.tsv"))
         .map(|r| r[0])
         .collect();
+    let given_names = include_str!("../data/given_names.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect();
     let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
     for r in rows(include_str!("../data/words.tsv")) {
         if r.len() >= 2 {
@@ -173,6 +180,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         datelines,
         cues,
         titles,
+        given_names,
         org_names,
         org_heads,
         places,
