@@ -228,7 +228,7 @@ fn place_len(words: &[&str], i: usize, end: usize) -> usize {
 }
 
 fn is_org_word(w: &str) -> bool {
-    LEX.org_heads.contains(w) || LEX.org_names.contains(w)
+    LEX.org_heads.contains(w) || LEX.org_names.contains(w) || LEX.words.is("org_word", w)
 }
 
 pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
@@ -343,6 +343,13 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
     ents
 }
 
+/// A word that can carry a person's name on its own: looks like a name and is written in
+/// lower case after its capital ("Satori", not "TV" or "M").
+fn has_name_word(words: &[&str], k: usize, seen: &Seen) -> bool {
+    let w = words[k];
+    w.chars().count() >= 3 && w.chars().skip(1).any(char::is_lowercase) && seen.name_like(w)
+}
+
 /// Where a person's name begins in the run `lo..j` that ends with it: the tail of words that
 /// look like a name (at most four). A word used on its own elsewhere ("kata Agung") or a given
 /// name marks where it begins; initials, ranks ("Brigadir Jenderal (Pol)", "Letjen TNI") and
@@ -369,16 +376,21 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> usize {
             ns = p;
         }
     }
-    let rank = |k: usize| LEX.words.is("rank", words[k]);
+    while ns > lo
+        && is_initial(words[ns - 1])
+        && !LEX.places.contains(words[ns - 1])
+        && !is_org_word(words[ns - 1])
+    {
+        ns -= 1;
+    }
+    let rank = |k: usize| {
+        LEX.words.is("rank", words[k])
+            || (k > lo
+                && LEX.words.is("rank_branch", words[k])
+                && LEX.words.is("rank", words[k - 1]))
+    };
     loop {
-        if ns > lo
-            && ((is_initial(words[ns - 1])
-                && !LEX.places.contains(words[ns - 1])
-                && !is_org_word(words[ns - 1]))
-                || rank(ns - 1)
-                || name_honorific(words[ns - 1])
-                || (ns > lo + 1 && LEX.words.is("rank_branch", words[ns - 1]) && rank(ns - 2)))
-        {
+        if ns > lo && (rank(ns - 1) || name_honorific(words[ns - 1])) {
             ns -= 1;
         } else if ns >= lo + 4 && words[ns - 1] == ")" && words[ns - 3] == "(" && rank(ns - 4) {
             ns -= 3;
@@ -469,8 +481,9 @@ fn analyse_chunk(
         let mut place_at: Option<usize> = None;
         while r < j {
             let w = words[r];
-            if let Some((l, _)) = title_at(words, r) {
-                if LEX.words.is("rank", w) || !is_role {
+            if let Some((l, role)) = title_at(words, r) {
+                // a rank or an honorific ("Prof Dr") begins the name part
+                if LEX.words.is("rank", w) || !is_role || !role {
                     break;
                 }
                 r += l;
@@ -525,6 +538,13 @@ fn analyse_chunk(
                 break;
             }
         }
+        // nothing after the role and organisation looks like a name ("Guru Besar IPB
+        // University"): the run has no person's name
+        let r = if (r..j).any(|k| has_name_word(words, k, seen)) {
+            r
+        } else {
+            j
+        };
         let role_end = r;
         let role = if is_role { Some((i, role_end)) } else { None };
         let aff = aff_start.map(|s| (s, role_end));
@@ -592,8 +612,8 @@ fn analyse_chunk(
         let cue_after = words
             .get(j)
             .is_some_and(|w| LEX.cues.contains_key(*w) || *w == ",");
-        let tail_ok =
-            j - ns >= 2 || (cue_after && (seen.solo.contains(words[ns]) || org_like(ns - 1)));
+        let tail_ok = (ns..j).any(|k| has_name_word(words, k, seen))
+            && (j - ns >= 2 || (cue_after && (seen.solo.contains(words[ns]) || org_like(ns - 1))));
         // an organisation's head takes at least one word ("PT Kimia Farma", "Bank Mandiri")
         let after_heads = (i..ns)
             .filter(|&k| LEX.org_heads.contains(words[k]))
