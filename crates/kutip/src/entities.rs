@@ -67,10 +67,19 @@ fn is_acronym(s: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// A derived Indonesian noun (ke-/pe-/per-...-an: "Ketahanan", "Pertanian") is not a name.
+/// A derived Indonesian noun (ke-/pe-/per-...-an: "Ketahanan", "Pertanian") or a borrowed
+/// abstract noun ("Transmigrasi", "Teknologi", "Universitas", "Nasional") is not a name.
 fn is_derived_noun(w: &str) -> bool {
     let l = w.to_lowercase();
-    l.len() > 7 && l.ends_with("an") && ["ke", "pe"].iter().any(|p| l.starts_with(p))
+    let n = l.chars().count();
+    (n > 7 && l.ends_with("an") && ["ke", "pe"].iter().any(|p| l.starts_with(p)))
+        || (n >= 7
+            && [
+                "asi", "isasi", "logi", "itas", "isme", "onal", "ensi", "ansi",
+            ]
+            .iter()
+            .any(|x| l.ends_with(x)))
+        || LEX.words.starts_with_any("org_prefix", w)
 }
 
 /// Can this word be part of a person's name?
@@ -143,6 +152,20 @@ impl Entities {
                     if e.kind == EntityKind::Other {
                         e.kind = kind;
                     }
+                    return i;
+                }
+            }
+        }
+        // a short form of one word of a person's name: "Risma" for "Tri Rismaharini"
+        if let [w] = words {
+            if w.chars().count() >= 4 && matches!(kind, EntityKind::Person | EntityKind::Other) {
+                let mut found = self.entities.iter().enumerate().filter(|(i, e)| {
+                    e.kind == EntityKind::Person
+                        && self.name_words[*i]
+                            .iter()
+                            .any(|x| x.len() > w.len() + 1 && x.starts_with(w.as_str()))
+                });
+                if let (Some((i, _)), None) = (found.next(), found.next()) {
                     return i;
                 }
             }
@@ -510,6 +533,13 @@ fn analyse_chunk(
                 }
             } else if LEX.words.is("role_word", w) && !LEX.words.is("rank", w) {
                 r += 1;
+            } else if r > i
+                && r + 1 < j
+                && (LEX.words.is("org_link", w) || matches!(w, "/" | "&"))
+                && (LEX.words.is("role_word", words[r + 1]) || is_org_word(words[r + 1]))
+            {
+                // "Menteri Riset dan Teknologi", "Menteri PPN/Kepala Bappenas"
+                r += 1;
             } else if is_org_word(w)
                 || LEX.places.contains(w)
                 || w == "("
@@ -580,7 +610,11 @@ fn analyse_chunk(
             {
                 n += 1;
             }
-            if title_at(words, j + 1).is_none() && !is_org_word(words[j + 1]) {
+            if title_at(words, j + 1).is_none()
+                && !is_org_word(words[j + 1])
+                && seen.name_like(words[j + 1])
+                && (j + 1..n).any(|k| has_name_word(words, k, seen))
+            {
                 let id = ents.find_or_add(EntityKind::Person, &owned(j + 1..n));
                 push(ents, id, i, n, role, aff, Some((j + 1, n)), true);
                 return n;

@@ -111,6 +111,14 @@ impl WordLists {
             .get(class)
             .is_some_and(|s| s.contains(word_lower))
     }
+
+    /// Does `word` begin with one of the class's prefixes and go on beyond it?
+    pub fn starts_with_any(&self, class: &str, word: &str) -> bool {
+        self.classes.get(class).is_some_and(|s| {
+            s.iter()
+                .any(|p| word.len() > p.len() && word.starts_with(p))
+        })
+    }
 }
 
 pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
