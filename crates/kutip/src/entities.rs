@@ -94,6 +94,11 @@ fn name_like(w: &str) -> bool {
         && !matches!(w, "(" | ")")
         && !w.bytes().any(|b| b.is_ascii_digit())
         && !LEX.words.is("direction", &w.to_lowercase())
+        && !LEX.words.is("rank", w)
+        && !matches!(
+            w,
+            "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII"
+        )
 }
 
 /// Does the word before `k` announce a place ("Desa", "Kabupaten", "Polsek")?
@@ -237,7 +242,10 @@ fn name_honorific(w: &str) -> bool {
 /// An initial: "M", "A.", "RZ" (two capitals) belongs to the name that follows or precedes it.
 fn is_initial(w: &str) -> bool {
     let core = w.trim_end_matches('.');
-    !core.is_empty() && core.len() <= 2 && core.chars().all(|c| c.is_ascii_uppercase())
+    !core.is_empty()
+        && core.len() <= 2
+        && core.chars().all(|c| c.is_ascii_uppercase())
+        && !matches!(core, "II" | "IV" | "VI" | "IX" | "XI" | "XV" | "XX")
 }
 
 /// Length in tokens of a place name starting at `i` (up to three words).
@@ -386,18 +394,34 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> usize {
         ns = j - 1;
     }
     let ns0 = ns;
-    let solo_at = (ns..j).find(|&p| seen.solo.contains(words[p]));
+    // after a rank or honorific the window is the whole name: "Ajun Komisaris Besar Bismo Teguh
+    // Prakoso"
+    let clean =
+        ns0 > lo && (LEX.words.is("rank", words[ns0 - 1]) || name_honorific(words[ns0 - 1]));
+    let solo_at = if clean {
+        None
+    } else {
+        (ns..j).find(|&p| seen.solo.contains(words[p]))
+    };
     if let Some(p) = solo_at {
         // a solo first name starts the name; a solo surname keeps its given name
         // ("Ahmad Luthfi" ... "kata Luthfi")
         ns = if p + 1 == j && p > ns { p - 1 } else { p };
     }
-    if let Some(p) = (ns0..j - 1).find(|&p| LEX.given_names.contains(words[p])) {
+    if let Some(p) = (ns0..j - 1)
+        .find(|&p| LEX.given_names.contains(words[p]))
+        .filter(|_| !clean)
+    {
         // "Rektor Unair Mohammad Nasih", "Bupati Banyuwangi Abdullah Azwar Anas" (even when
         // "Anas" stands alone elsewhere)
         if solo_at.is_none() || p < ns {
             ns = p;
         }
+    }
+    // a given name just before a four-word window begins it: "Dwi Oktavia Tatri Lestari
+    // Handayani"
+    if ns > lo && ns == ns0 && LEX.given_names.contains(words[ns - 1]) {
+        ns -= 1;
     }
     while ns > lo
         && is_initial(words[ns - 1])
@@ -549,11 +573,16 @@ fn analyse_chunk(
                 if aff_start.is_none() && is_org_word(w) || (aff_start.is_none() && is_acronym(w)) {
                     aff_start = Some(r);
                 }
-                // an organisation runs over the following capitalised words, up to the name
+                // an organisation runs over the following capitalised words, up to the name;
+                // a head takes at least one ("PT Transjakarta", "Bank Mandiri")
                 r += 1;
                 if aff_start.is_some() {
                     while r < j
-                        && (LEX.words.is("role_word", words[r])
+                        && ((LEX.org_heads.contains(words[r - 1])
+                            && r + 1 < j
+                            && cap(words[r])
+                            && (r + 1..j).any(|k| has_name_word(words, k, seen)))
+                            || LEX.words.is("role_word", words[r])
                             || LEX.places.contains(words[r])
                             || is_org_word(words[r])
                             || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
