@@ -219,7 +219,7 @@ fn contains_seq(hay: &[String], needle: &[String]) -> bool {
 }
 
 /// Length in tokens of a title at `i` (data/titles.tsv), with whether it is a role.
-fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
+pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
     let first = words.get(i)?;
     let cands = LEX.titles.get(first);
     for (ws, role) in cands.into_iter().flatten() {

@@ -329,6 +329,10 @@ impl Ctx<'_> {
             let e = self.salient_person(i, last_speaker)?;
             return Some(self.speaker_from_entity(e, i, Via::Pronoun));
         }
+        // a title on its own refers to the latest person who holds it: "..., kata Presiden."
+        if let Some(found) = self.title_holder(i) {
+            return Some(found);
+        }
         if lw == "sang"
             || (LEX.words.is("role_ref", &lw)
                 && self.same_sent(i, i + 1)
@@ -353,6 +357,44 @@ impl Ctx<'_> {
             end: t.end,
             lemma: lemma.to_string(),
         }
+    }
+
+    /// "Presiden" or "Menteri Keuangan" alone (no name after it) at token `i`: the most recent
+    /// person before it whose role begins with these words.
+    fn title_holder(&self, i: usize) -> Option<Found> {
+        let n = self.a.tokens.len();
+        let words: Vec<&str> = (i..(i + 6).min(n)).map(|k| self.w(k)).collect();
+        let (l, true) = crate::entities::title_at(&words, 0)? else {
+            return None;
+        };
+        let mut end = l;
+        while end < words.len() && LEX.words.is("role_word", words[end]) {
+            end += 1;
+        }
+        // followed by a name: a mention, not a reference
+        if words
+            .get(end)
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
+        {
+            return None;
+        }
+        let title = words[..end].join(" ");
+        let ms = &self.ents.mentions;
+        let upto = ms.partition_point(|m| m.tok_end <= i);
+        let e = ms[..upto].iter().rev().take(400).find_map(|m| {
+            let e = &self.ents.entities[m.entity];
+            (e.kind == EntityKind::Person
+                && e.roles.iter().any(|r| {
+                    r == &title
+                        || r.starts_with(&title) && r.as_bytes().get(title.len()) == Some(&b' ')
+                }))
+            .then_some(m.entity)
+        })?;
+        let mut found = self.speaker_from_entity(e, i, Via::Title);
+        let last = &self.a.tokens[i + end - 1];
+        found.0.mention = TextSpan::new(self.src, self.a.tokens[i].start, last.end);
+        found.3 = (i, i + end);
+        Some(found)
     }
 
     /// Subject ending right before token `c` (skipping adverbs), as a speaker.
@@ -900,5 +942,19 @@ mod tests {
             "Rapat akan dilanjutkan pekan depan di gedung DPR"
         );
         assert_eq!(who(&q[0]).0, "Ahmad Fauzi");
+    }
+
+    #[test]
+    fn a_title_alone_refers_to_its_latest_holder() {
+        let t = "Menteri Keuangan Sri Wahyuni dan Presiden Joko Widodo meninjau pasar. Harga beras stabil. “Kita jaga pasokan sampai Lebaran,” kata Presiden. “Anggarannya cukup,” ujar Menteri Keuangan.";
+        let q = quotes(t);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(who(&q[0]), ("Joko Widodo", Via::Title));
+        assert_eq!(q[0].speaker.as_ref().unwrap().mention.text, "Presiden");
+        assert_eq!(q[0].role.as_deref(), Some("Presiden"));
+        assert_eq!(who(&q[1]), ("Sri Wahyuni", Via::Title));
+        // a title followed by a name is that name, not a reference
+        let q = quotes("Presiden Joko Widodo hadir. “Siap,” kata Presiden Prabowo Subianto.");
+        assert_eq!(who(&q[0]).0, "Prabowo Subianto");
     }
 }
