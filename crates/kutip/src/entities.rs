@@ -359,7 +359,14 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 || is_org_word(words[k])
                 || LEX.places.contains(words[k])
                 || is_acronym(words[k]);
-            if k + 1 == j && first && !known && ents.person_named(words[k]).is_none() {
+            // ... and so does a word that stands alone elsewhere ("Syarifudin, kuasa hukum ...
+            // kata Syarifudin")
+            if k + 1 == j
+                && first
+                && !known
+                && ents.person_named(words[k]).is_none()
+                && !(seen.solo.contains(words[k]) && words.get(j) == Some(&","))
+            {
                 // (k < j holds here: `known` is true otherwise)
                 k = j;
             }
