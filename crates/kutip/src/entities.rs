@@ -94,6 +94,7 @@ fn name_like(w: &str) -> bool {
         && !matches!(w, "(" | ")")
         && !w.bytes().any(|b| b.is_ascii_digit())
         && !LEX.words.is("direction", &w.to_lowercase())
+        && !LEX.words.is("number_label", &w.to_lowercase())
         && !LEX.words.is("rank", w)
         && !matches!(
             w,
@@ -392,13 +393,13 @@ fn has_name_word(words: &[&str], k: usize, seen: &Seen) -> bool {
 /// look like a name (at most four). A word used on its own elsewhere ("kata Agung") or a given
 /// name marks where it begins; initials, ranks ("Brigadir Jenderal (Pol)", "Letjen TNI") and
 /// honorifics ("dr", "Prof Dr") before it belong to it.
-fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> usize {
+fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> Option<usize> {
     let mut ns = j;
     while ns > lo && seen.name_like(words[ns - 1]) && j - ns < 4 {
         ns -= 1;
     }
     if ns == j {
-        ns = j - 1;
+        return None;
     }
     let ns0 = ns;
     // after a rank or honorific the window is the whole name: "Ajun Komisaris Besar Bismo Teguh
@@ -452,7 +453,7 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> usize {
             break;
         }
     }
-    ns
+    Some(ns)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -606,7 +607,9 @@ fn analyse_chunk(
         }
         // nothing after the role and organisation looks like a name ("Guru Besar IPB
         // University"): the run has no person's name
-        let r = if (r..j).any(|k| has_name_word(words, k, seen)) {
+        let r = if (r..j).any(|k| has_name_word(words, k, seen))
+            && name_start(words, r, j, seen).is_some()
+        {
             r
         } else {
             j
@@ -617,7 +620,7 @@ fn analyse_chunk(
         let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
         if role_end < j {
             // name follows directly: "Presiden Joko Widodo"
-            let ns = name_start(words, role_end, j, seen);
+            let ns = name_start(words, role_end, j, seen).unwrap_or(role_end);
             let name_start = if is_role { ns.max(role_end) } else { i };
             let (role, aff) = if is_role && name_start > role_end {
                 // the words between the role and the name are its organisation; a place
@@ -666,12 +669,10 @@ fn analyse_chunk(
     // an organisation (or the rest of a role cut by a comma) that ends with a person's name:
     // "Fraksi Partai Golkar Adies Kadir", "LIPI Siti Zuhro", "(HIMKI) Satori mengatakan"
     if j - i >= 2 {
-        let ns = name_start(words, i, j, seen);
+        let ns = name_start(words, i, j, seen).unwrap_or(j);
         let org_like = |k: usize| {
             let w = words[k];
             is_org_word(w)
-                || LEX.words.is("org_word", w)
-                || LEX.words.is("role_word", w)
                 || (is_acronym(w) && w.len() > 2)
                 || w == ")"
                 || LEX.places.contains(w)
