@@ -162,6 +162,27 @@ impl Entities {
                 }
             }
         }
+        // a well-known short name: "Jokowi" and "Joko Widodo"
+        let joined = words.join(" ");
+        let full = LEX.aliases.get(joined.as_str()).copied();
+        for (i, e) in self.entities.iter().enumerate() {
+            if !matches!(e.kind, EntityKind::Person | EntityKind::Other) {
+                continue;
+            }
+            let other = self.name_words[i].join(" ");
+            if full.is_some_and(|f| {
+                contains_seq(
+                    &self.name_words[i],
+                    &f.split(' ').map(String::from).collect::<Vec<_>>(),
+                )
+            }) || LEX
+                .aliases
+                .get(other.as_str())
+                .is_some_and(|f| joined.contains(f))
+            {
+                return i;
+            }
+        }
         // a short form of one word of a person's name: "Risma" for "Tri Rismaharini"
         if let [w] = words {
             if w.chars().count() >= 4 && matches!(kind, EntityKind::Person | EntityKind::Other) {

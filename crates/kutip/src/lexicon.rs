@@ -97,6 +97,8 @@ pub struct Lexicon {
     pub places: HashSet<&'static str>,
     /// Common given names (data/given_names.tsv): where a person's name begins in a run.
     pub given_names: HashSet<&'static str>,
+    /// Short names with no word of the full name (data/aliases.tsv): "Jokowi" -> "Joko Widodo".
+    pub aliases: HashMap<&'static str, &'static str>,
     pub words: WordLists,
 }
 
@@ -167,6 +169,10 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let places = rows(include_str!("../data/places.tsv"))
         .map(|r| r[0])
         .collect();
+    let aliases = rows(include_str!("../data/aliases.tsv"))
+        .filter(|r| r.len() >= 2)
+        .map(|r| (r[0], r[1]))
+        .collect();
     let given_names = include_str!("../data/given_names.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -189,6 +195,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         cues,
         titles,
         given_names,
+        aliases,
         org_names,
         org_heads,
         places,
