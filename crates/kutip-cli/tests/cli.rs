@@ -405,7 +405,7 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
         "-o",
         model.to_str().unwrap(),
         "--epochs",
-        "8",
+        "12",
     ]);
     assert_eq!(code, 0, "{err}");
     let (code, out, _) = run(&[
