@@ -70,16 +70,16 @@ fn is_acronym(s: &str) -> bool {
 /// A derived Indonesian noun (ke-/pe-/per-...-an: "Ketahanan", "Pertanian") or a borrowed
 /// abstract noun ("Transmigrasi", "Teknologi", "Universitas", "Nasional") is not a name.
 fn is_derived_noun(w: &str) -> bool {
-    let l = w.to_lowercase();
-    let n = l.chars().count();
-    (n > 7 && l.ends_with("an") && ["ke", "pe"].iter().any(|p| l.starts_with(p)))
-        || (n >= 7
-            && [
-                "asi", "isasi", "logi", "itas", "isme", "onal", "ensi", "ansi",
-            ]
-            .iter()
-            .any(|x| l.ends_with(x)))
-        || LEX.words.starts_with_any("org_prefix", w)
+    crate::lexicon::with_lower(w, |l| {
+        let n = l.chars().count();
+        (n > 7 && l.ends_with("an") && ["ke", "pe"].iter().any(|p| l.starts_with(p)))
+            || (n >= 7
+                && [
+                    "asi", "isasi", "logi", "itas", "isme", "onal", "ensi", "ansi",
+                ]
+                .iter()
+                .any(|x| l.ends_with(x)))
+    }) || LEX.words.starts_with_any("org_prefix", w)
 }
 
 /// Can this word be part of a person's name?
@@ -93,8 +93,8 @@ fn name_like(w: &str) -> bool {
         && !(is_acronym(w) && w.len() > 2)
         && !matches!(w, "(" | ")")
         && !w.bytes().any(|b| b.is_ascii_digit())
-        && !LEX.words.is("direction", &w.to_lowercase())
-        && !LEX.words.is("number_label", &w.to_lowercase())
+        && !LEX.words.is_lower("direction", w)
+        && !LEX.words.is_lower("number_label", w)
         && !LEX.words.is("rank", w)
         && !matches!(
             w,
@@ -104,7 +104,7 @@ fn name_like(w: &str) -> bool {
 
 /// Does the word before `k` announce a place ("Desa", "Kabupaten", "Polsek")?
 fn after_place_noun(words: &[&str], k: usize) -> bool {
-    k > 0 && LEX.words.is("place_noun", &words[k - 1].to_lowercase())
+    k > 0 && LEX.words.is_lower("place_noun", words[k - 1])
 }
 
 /// What the whole document says about its capitalised words.
@@ -122,7 +122,7 @@ impl Seen<'_> {
         name_like(w)
             && (self.solo.contains(w)
                 || w.len() <= 3
-                || !self.lower.contains(w.to_lowercase().as_str()))
+                || !crate::lexicon::with_lower(w, |l| self.lower.contains(l)))
     }
 }
 
@@ -163,23 +163,19 @@ impl Entities {
             }
         }
         // a well-known short name: "Jokowi" and "Joko Widodo"
-        let joined = words.join(" ");
-        let full = LEX.aliases.get(joined.as_str()).copied();
+        let full = LEX.aliases.get(name.as_str()).copied();
         for (i, e) in self.entities.iter().enumerate() {
             if !matches!(e.kind, EntityKind::Person | EntityKind::Other) {
                 continue;
             }
-            let other = self.name_words[i].join(" ");
-            if full.is_some_and(|f| {
-                contains_seq(
-                    &self.name_words[i],
-                    &f.split(' ').map(String::from).collect::<Vec<_>>(),
-                )
-            }) || LEX
-                .aliases
-                .get(other.as_str())
-                .is_some_and(|f| joined.contains(f))
-            {
+            let hit = match full {
+                Some(f) => e.name.contains(f),
+                None => LEX
+                    .aliases
+                    .get(e.name.as_str())
+                    .is_some_and(|f| name.contains(f)),
+            };
+            if hit {
                 return i;
             }
         }
@@ -250,7 +246,7 @@ pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
         }
     }
     // "Wakil Kepala Polda", "Mantan Menteri": a prefix that makes a title of the next one
-    if LEX.words.is("role_prefix", &first.to_lowercase()) {
+    if LEX.words.is_lower("role_prefix", first) {
         return title_at(words, i + 1).map(|(l, role)| (l + 1, role));
     }
     None
@@ -545,7 +541,7 @@ fn analyse_chunk(
     if i + 1 < j
         && title_at(words, i).is_none()
         && title_at(words, i + 1).is_some()
-        && !LEX.words.is("role_prefix", &words[i].to_lowercase())
+        && !LEX.words.is_lower("role_prefix", words[i])
         && !LEX.words.is("rank", words[i])
     {
         return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, seen);
@@ -575,13 +571,13 @@ fn analyse_chunk(
             } else if aff_start.is_none()
                 && r > i
                 && seen.name_like(w)
-                && ((LEX.words.is("regional_title", &words[r - 1].to_lowercase())
+                && ((LEX.words.is_lower("regional_title", words[r - 1])
                     && (r + 1..j).filter(|&k| seen.name_like(words[k])).count() >= 2)
                     || (after_place_noun(words, r) && r + 1 < j))
             {
                 // a region unknown to the lexicon: "Bupati Sleman Harda Kiswaya"
                 r += 1;
-                if r < j && LEX.words.is("direction", &words[r].to_lowercase()) {
+                if r < j && LEX.words.is_lower("direction", words[r]) {
                     r += 1;
                 }
             } else if LEX.words.is("role_word", w) && !LEX.words.is("rank", w) {
@@ -720,7 +716,7 @@ fn analyse_chunk(
                     || name_honorific(words[k])
                     || LEX.words.is("rank", words[k])
             })
-            && !LEX.words.is("place_noun", &words[ns - 1].to_lowercase())
+            && !LEX.words.is_lower("place_noun", words[ns - 1])
             && (i..ns).any(org_like)
         {
             let org = ents.find_or_add(EntityKind::Organization, &owned(i..ns));

@@ -18,6 +18,20 @@ pub fn capitalised(w: &str) -> String {
     }
 }
 
+/// Call `f` with the lower-case form of `w`; short ASCII words are lowered on the stack.
+pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 48];
+    if w.len() <= buf.len() && w.is_ascii() {
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        // ASCII stays valid UTF-8
+        f(std::str::from_utf8(b).unwrap_or(w))
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
 pub(crate) fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     src.lines()
         .map(|l| l.trim_end_matches('\r'))
@@ -112,6 +126,11 @@ impl WordLists {
         self.classes
             .get(class)
             .is_some_and(|s| s.contains(word_lower))
+    }
+
+    /// `is` on the lower-case form of `word` (without allocating for short ASCII words).
+    pub fn is_lower(&self, class: &str, word: &str) -> bool {
+        with_lower(word, |l| self.is(class, l))
     }
 
     /// Does `word` begin with one of the class's prefixes and go on beyond it?
