@@ -696,7 +696,12 @@ fn analyse_chunk(
                 || after_place_noun(words, k)
                 || title_at(words, k).is_some()
         };
-        let ends_org = ns > i && (org_like(ns - 1) || !seen.name_like(words[ns - 1]));
+        // the document names the person by a word of this tail elsewhere ("kata Minggus"), or
+        // the tail begins with a given name
+        let evidence = ns < j
+            && (LEX.given_names.contains(words[ns])
+                || (ns..j).any(|k| seen.solo.contains(words[k])));
+        let ends_org = ns > i && (org_like(ns - 1) || !seen.name_like(words[ns - 1]) || evidence);
         let cue_after = words
             .get(j)
             .is_some_and(|w| LEX.cues.contains_key(*w) || *w == ",");
