@@ -780,6 +780,21 @@ fn analyse_chunk(
             return r;
         }
     }
+    // "Tri Maharini, dokter emergensi dari ...": a role noun in lower case after the comma
+    // makes the name a person's
+    if j + 1 < sent_end && words[j] == "," && words[j + 1].starts_with(char::is_lowercase) {
+        let mut c = words[j + 1].chars();
+        let upper: String = c
+            .next()
+            .into_iter()
+            .flat_map(char::to_uppercase)
+            .chain(c)
+            .collect();
+        if title_at(&[upper.as_str()], 0).is_some() && (i..j).any(|k| has_name_word(words, k, seen))
+        {
+            ents.set_kind(id, EntityKind::Person);
+        }
+    }
     push(ents, id, i, j, None, None, Some((i, j)), false);
     j
 }

@@ -957,4 +957,15 @@ mod tests {
         let q = quotes("Presiden Joko Widodo hadir. “Siap,” kata Presiden Prabowo Subianto.");
         assert_eq!(who(&q[0]).0, "Prabowo Subianto");
     }
+
+    #[test]
+    fn a_name_with_a_lower_case_role_is_a_person_for_nya() {
+        let t = "Tri Wulandari, dokter dari Rumah Sakit Harapan, memaparkan hasil pemeriksaan. ”Kasusnya terus naik,” ujarnya.";
+        let q = quotes(t);
+        let d = q
+            .iter()
+            .find(|q| q.kind == QuoteKind::Direct)
+            .expect("direct quote");
+        assert_eq!(who(d), ("Tri Wulandari", Via::Clitic));
+    }
 }
