@@ -702,11 +702,14 @@ fn analyse_chunk(
             && (LEX.given_names.contains(words[ns])
                 || (ns..j).any(|k| seen.solo.contains(words[k])));
         let ends_org = ns > i && (org_like(ns - 1) || !seen.name_like(words[ns - 1]) || evidence);
-        let cue_after = words
-            .get(j)
-            .is_some_and(|w| LEX.cues.contains_key(*w) || *w == ",");
+        // a one-word name needs a cue right after it ("Kemenperin Mediarman mengatakan"), or to
+        // stand alone elsewhere before a comma ("Rumah Sakit Harapan, memaparkan" is a place)
+        let cue_after = words.get(j).is_some_and(|w| LEX.cues.contains_key(*w));
+        let comma_after = words.get(j) == Some(&",");
         let tail_ok = (ns..j).any(|k| has_name_word(words, k, seen))
-            && (j - ns >= 2 || (cue_after && (seen.solo.contains(words[ns]) || org_like(ns - 1))));
+            && (j - ns >= 2
+                || (cue_after && (seen.solo.contains(words[ns]) || org_like(ns - 1)))
+                || (comma_after && seen.solo.contains(words[ns])));
         // an organisation's head takes at least one word ("PT Kimia Farma", "Bank Mandiri")
         let after_heads = (i..ns)
             .filter(|&k| LEX.org_heads.contains(words[k]))
