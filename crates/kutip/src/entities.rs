@@ -637,7 +637,28 @@ fn analyse_chunk(
         let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
         if role_end < j {
             // name follows directly: "Presiden Joko Widodo"
-            let ns = name_start(words, role_end, j, seen).unwrap_or(role_end);
+            let mut ns = name_start(words, role_end, j, seen).unwrap_or(role_end);
+            // a name the document already gave to something else begins the window: "Direktur
+            // Utama Kimia Farma Verdi Budidarmo" after "Kimia Farma dan anak usahanya"
+            for k in [2usize, 1] {
+                if ns + k < j
+                    && ents.entities.iter().enumerate().any(|(e, x)| {
+                        ents.name_words[e].len() == k
+                            && ents.name_words[e]
+                                .iter()
+                                .zip(&words[ns..ns + k])
+                                .all(|(a, b)| a == b)
+                            && match x.kind {
+                                EntityKind::Organization | EntityKind::Place => true,
+                                EntityKind::Other => k == 2,
+                                EntityKind::Person => false,
+                            }
+                    })
+                {
+                    ns += k;
+                    break;
+                }
+            }
             let name_start = if is_role { ns.max(role_end) } else { i };
             let (role, aff) = if is_role && name_start > role_end {
                 // the words between the role and the name are its organisation; a place
@@ -848,5 +869,17 @@ mod tests {
         let e = ents("Data itu dirilis Kementerian Kesehatan Gaza pada pagi hari.");
         assert_eq!(e.entities[0].name, "Kementerian Kesehatan Gaza");
         assert_eq!(e.entities[0].kind, EntityKind::Organization);
+    }
+
+    #[test]
+    fn a_name_already_given_to_an_organisation_is_not_the_persons() {
+        let e = ents("Selain itu, Sinar Farma dan anak usahanya memproduksi obat. Direktur Utama Sinar Farma Verdi Santika mengatakan hal itu.");
+        let p = e
+            .entities
+            .iter()
+            .find(|x| x.kind == EntityKind::Person)
+            .expect("a person");
+        assert_eq!(p.name, "Verdi Santika");
+        assert_eq!(p.roles, vec!["Direktur Utama".to_string()]);
     }
 }
