@@ -143,18 +143,6 @@ pub struct Hints {
 
 /// Label tokens of one article from the pipeline's findings.
 pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
-    if std::env::var("KUTIP_DEBUG").is_ok() {
-        let h = article_hints(sents);
-        let v = (0..h.rule.len())
-            .map(|i| {
-                format!(
-                    "{}|{}|{}|{}|{}|{}",
-                    h.rule[i], h.mention[i], h.part[i], h.quote[i], h.attr[i], h.speaker[i]
-                )
-            })
-            .collect();
-        return per_sentence(sents, v);
-    }
     per_sentence(sents, article_hints(sents).rule)
 }
 
