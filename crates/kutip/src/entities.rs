@@ -85,21 +85,19 @@ fn is_derived_noun(w: &str) -> bool {
 /// Can this word be part of a person's name?
 fn name_like(w: &str) -> bool {
     cap(w)
-        && !is_org_word(w)
-        && !LEX.words.is("org_word", w)
-        && !LEX.words.is("role_word", w)
-        && !LEX.places.contains(w)
-        && !is_derived_noun(w)
-        && !(is_acronym(w) && w.len() > 2)
-        && !matches!(w, "(" | ")")
-        && !w.bytes().any(|b| b.is_ascii_digit())
-        && !LEX.words.is_lower("direction", w)
-        && !LEX.words.is_lower("number_label", w)
-        && !LEX.words.is("rank", w)
-        && !matches!(
-            w,
-            "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII"
-        )
+        && !(is_org_word(w)
+            || LEX.words.is("role_word", w)
+            || LEX.places.contains(w)
+            || is_derived_noun(w)
+            || (is_acronym(w) && w.len() > 2)
+            || w.bytes().any(|b| b.is_ascii_digit())
+            || LEX.words.is_lower("direction", w)
+            || LEX.words.is_lower("number_label", w)
+            || LEX.words.is("rank", w)
+            || matches!(
+                w,
+                "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII"
+            ))
 }
 
 /// Does the word before `k` announce a place ("Desa", "Kabupaten", "Polsek")?
@@ -334,10 +332,9 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                     LEX.words.is("org_link_en", words[j])
                         || (LEX.words.is("org_link", words[j])
                             && title_at(&words, j + 1).is_none()
-                            && ((j.saturating_sub(3).max(i)..j).any(|k| {
-                                is_org_word(words[k]) || LEX.words.is("org_word", words[k])
-                            }) || (title_at(&words, i).is_some()
-                                && (i..j).all(|k| !seen.solo.contains(words[k])))))
+                            && ((j.saturating_sub(3).max(i)..j).any(|k| is_org_word(words[k]))
+                                || (title_at(&words, i).is_some()
+                                    && (i..j).all(|k| !seen.solo.contains(words[k])))))
                 };
                 if starts(j)
                     || (j > i
@@ -624,20 +621,18 @@ fn analyse_chunk(
         }
         // nothing after the role and organisation looks like a name ("Guru Besar IPB
         // University"): the run has no person's name
-        let r = if (r..j).any(|k| has_name_word(words, k, seen))
-            && name_start(words, r, j, seen).is_some()
-        {
-            r
+        let name_at = if (r..j).any(|k| has_name_word(words, k, seen)) {
+            name_start(words, r, j, seen)
         } else {
-            j
+            None
         };
-        let role_end = r;
+        let role_end = if name_at.is_some() { r } else { j };
         let role = if is_role { Some((i, role_end)) } else { None };
         let aff = aff_start.map(|s| (s, role_end));
         let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
         if role_end < j {
             // name follows directly: "Presiden Joko Widodo"
-            let mut ns = name_start(words, role_end, j, seen).unwrap_or(role_end);
+            let mut ns = name_at.unwrap_or(role_end);
             // a name the document already gave to something else begins the window: "Direktur
             // Utama Kimia Farma Verdi Budidarmo" after "Kimia Farma dan anak usahanya"
             for k in [2usize, 1] {

@@ -97,6 +97,12 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
             sent: 0,
         });
     };
+    let push_quote = |out: &mut Vec<Token>, s: usize, e: usize, open: bool| {
+        push(out, s, e, TokKind::Quote);
+        if let Some(t) = out.last_mut() {
+            t.open = open;
+        }
+    };
     while i < end {
         let c = match sc.char_at(i) {
             Some(c) => c,
@@ -290,16 +296,7 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
         if rest.starts_with("``") || (rest.starts_with("''") && i > start) {
             let open = c == '`';
             if open || sc.char_before(i).is_some_and(|p| !p.is_whitespace()) {
-                out.push(Token {
-                    start: i,
-                    end: i + 2,
-                    kind: TokKind::Quote,
-                    nya: false,
-                    open,
-                    abbrev: false,
-                    block,
-                    sent: 0,
-                });
+                push_quote(out, i, i + 2, open);
                 i += 2;
                 continue;
             }
@@ -323,16 +320,7 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
                     _ => space_before || prev.is_some_and(is_quote_char),
                 }
             };
-            out.push(Token {
-                start: i,
-                end: i + c.len_utf8(),
-                kind: TokKind::Quote,
-                nya: false,
-                open,
-                abbrev: false,
-                block,
-                sent: 0,
-            });
+            push_quote(out, i, i + c.len_utf8(), open);
             i += c.len_utf8();
             continue;
         }
