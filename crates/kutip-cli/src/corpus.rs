@@ -190,8 +190,7 @@ pub fn serve(a: ServeArgs) -> Result<bool> {
 
 pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let t0 = Instant::now();
-    let mut store =
-        SqliteStore::open(&a.db).with_context(|| format!("opening {}", a.db.display()))?;
+    let mut store = SqliteStore::open(&a.db)?;
     load_aliases(&mut store, a.aliases.as_deref())?;
     // unchanged documents are recognised through a second, read-only connection, so that
     // extraction of the next batch overlaps the writing of the previous one
@@ -201,7 +200,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         .as_deref()
         .map(crate::train::load_model)
         .transpose()?;
-    let paths = input::expand(&a.input.paths);
+    let entries = crate::entries(&a.input);
     let pb = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new_spinner();
         pb.set_style(
@@ -225,8 +224,12 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let mut sent = 0usize;
     let mut extracted = (0usize, 0usize);
     let mut errors = 0usize;
+    let mut skipped = 0usize;
+    let mut duplicates = 0usize;
     let mut bytes = 0usize;
-    let mut it = input::stream(paths, a.input.format, a.input.lossy);
+    // the first occurrence of an id in this run is the one kept
+    let mut first_seen: std::collections::HashMap<String, String> = Default::default();
+    let mut it = input::stream(entries, a.input.format, a.input.lossy);
     loop {
         let batch: Vec<Item> = it.by_ref().take(a.batch.max(1)).collect();
         if batch.is_empty() {
@@ -235,10 +238,27 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         let mut docs = Vec::with_capacity(batch.len());
         for item in batch {
             match item {
-                Ok(d) => docs.push(d),
-                Err(e) => {
+                Item::Doc(d) => {
+                    if let Some(first) = first_seen.get(&d.id) {
+                        duplicates += 1;
+                        pb.suspend(|| {
+                            eprintln!(
+                                "kutip: warning: {}: id {:?} was already read from {first}; the first one is kept",
+                                d.origin, d.id
+                            )
+                        });
+                        continue;
+                    }
+                    first_seen.insert(d.id.clone(), d.origin.clone());
+                    docs.push(d);
+                }
+                Item::Error(e) => {
                     errors += 1;
                     pb.suspend(|| eprintln!("kutip: error: {e}"));
+                }
+                Item::Skipped(m) => {
+                    skipped += 1;
+                    pb.suspend(|| eprintln!("kutip: {m}"));
                 }
             }
         }
@@ -251,14 +271,34 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 todo.push((d, h));
             }
         }
-        let out: Vec<DocIn> = todo
+        let opts = kutip::ledger::Options {
+            model: model.as_ref(),
+            stop: None,
+        };
+        let results: Vec<std::result::Result<DocIn, String>> = todo
             .into_par_iter()
-            .map(|(d, hash)| DocIn {
-                hash,
-                bytes: d.text.len(),
-                ledger: kutip::ledger::extract_with(&d.id, &d.text, d.meta, model.as_ref()),
+            .map(|(d, hash)| {
+                crate::batch::guarded(|| {
+                    Ok(kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)?)
+                })
+                .map(|ledger| DocIn {
+                    hash,
+                    bytes: d.text.len(),
+                    ledger,
+                })
+                .map_err(|e| crate::batch::doc_error(&d, &e))
             })
             .collect();
+        let mut out = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(d) => out.push(d),
+                Err(e) => {
+                    errors += 1;
+                    pb.suspend(|| eprintln!("kutip: error: {e}"));
+                }
+            }
+        }
         bytes += out.iter().map(|x| x.bytes).sum::<usize>();
         sent += out.len();
         extracted.0 += out.iter().map(|x| x.ledger.quotes.len()).sum::<usize>();
@@ -290,7 +330,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         .map(|m| m.len())
         .sum();
     eprintln!(
-        "ingested {docs} documents ({} new, {} changed, {} unchanged, {errors} failed): {} statements, {} figures, {} speaker merges in {secs:.1}s ({:.0} documents/s, {:.1} MB/s)",
+        "ingested {docs} documents ({} new, {} changed, {} unchanged; {errors} failed, {duplicates} duplicate ids, {skipped} skipped): {} statements, {} figures, {} speaker merges in {secs:.1}s ({:.0} documents/s, {:.1} MB/s)",
         stats.new,
         stats.changed,
         stats.unchanged,

@@ -1,6 +1,8 @@
 //! `kutip`: the command-line front end. Thin: it reads input, calls the core library and
 //! writes JSON lines. See ARCHITECTURE.md.
 
+mod batch;
+mod bench;
 mod corpus;
 mod eval;
 mod input;
@@ -9,9 +11,8 @@ mod train;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use input::{Doc, Format, Item};
-use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
+use input::{Doc, Format};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -30,9 +31,10 @@ struct Cli {
 pub struct InputArgs {
     /// Files, directories (read recursively) or `-` for stdin.
     pub paths: Vec<String>,
-    /// Input format: one document per text file, or JSON lines with `text` and optional
-    /// `id`, `title`, `date`, `url`, `outlet`.
-    #[arg(long = "input", value_enum, default_value = "text")]
+    /// Input format: `auto` chooses per file (.jsonl/.ndjson/.json are JSON lines, else by
+    /// content); `text` is one document per file; `jsonl` one JSON object per line with `text`
+    /// and optional `id`, `title`, `date`, `url`, `outlet`.
+    #[arg(long = "input", value_enum, default_value = "auto")]
     pub format: Format,
     /// Replace invalid UTF-8 instead of reporting an error.
     #[arg(long)]
@@ -87,13 +89,7 @@ enum Cmd {
     /// Train the statement tagger on a PFSA-ID file and write a model file.
     Train(train::TrainArgs),
     /// Measure extract throughput (MB/s, documents/s), on one core and on all cores.
-    Bench {
-        #[command(flatten)]
-        input: InputArgs,
-        /// Repeat the corpus this many times.
-        #[arg(long, default_value_t = 3)]
-        repeat: usize,
-    },
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +99,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    batch::install_panic_hook();
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Extract {
@@ -112,7 +109,11 @@ fn main() -> ExitCode {
         } => match model.as_deref().map(train::load_model).transpose() {
             Err(e) => Err(e),
             Ok(m) => run_docs(&input, |d| {
-                let l = kutip::ledger::extract_with(&d.id, &d.text, d.meta.clone(), m.as_ref());
+                let opts = kutip::ledger::Options {
+                    model: m.as_ref(),
+                    stop: None,
+                };
+                let l = kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)?;
                 if pretty {
                     serde_json::to_string_pretty(&l)
                 } else {
@@ -137,7 +138,7 @@ fn main() -> ExitCode {
             Ok(v.to_string())
         }),
         Cmd::Eval { what } => eval::run(what),
-        Cmd::Bench { input, repeat } => bench(&input, repeat),
+        Cmd::Bench(a) => bench::run(&a),
         Cmd::Ingest(a) => corpus::ingest(&a),
         Cmd::Serve(a) => corpus::serve(a),
         Cmd::Query(a) => corpus::query(&a),
@@ -155,15 +156,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// The inputs of a command, with a note when it waits for a terminal's standard input.
+pub fn entries(input: &InputArgs) -> Vec<input::Entry> {
+    let e = input::expand(&input.paths);
+    if e.iter().any(|x| matches!(x, input::Entry::Stdin)) && std::io::stdin().is_terminal() {
+        eprintln!(
+            "kutip: reading a document from standard input (end it with Ctrl-D); give files or directories to read them instead"
+        );
+    }
+    e
+}
+
 /// Stream documents, process them in parallel batches, write results in input order.
 /// Returns Ok(false) when some input failed (after processing all the others).
 fn run_docs<F>(input: &InputArgs, f: F) -> Result<bool>
 where
     F: Fn(&Doc) -> Result<String> + Sync,
 {
-    let paths = input::expand(&input.paths);
-    let n_files = paths.len();
-    let show = std::io::stderr().is_terminal() && (n_files > 1 || input.format == Format::Jsonl);
+    let t0 = Instant::now();
+    let entries = entries(input);
+    let show =
+        std::io::stderr().is_terminal() && (entries.len() > 1 || input.format == Format::Jsonl);
     let pb = if show {
         let pb = ProgressBar::new_spinner();
         pb.set_style(
@@ -176,100 +189,21 @@ where
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut errors = 0usize;
-    let mut it = input::stream(paths, input.format, input.lossy);
-    loop {
-        let batch: Vec<Item> = it.by_ref().take(256).collect();
-        if batch.is_empty() {
-            break;
+    let mut skipped = 0usize;
+    let items = input::stream(entries, input.format, input.lossy).inspect(|i| {
+        if let input::Item::Skipped(m) = i {
+            skipped += 1;
+            pb.suspend(|| eprintln!("kutip: {m}"));
         }
-        let results: Vec<std::result::Result<String, String>> = batch
-            .into_par_iter()
-            .map(|item| match item {
-                Ok(d) => f(&d).map_err(|e| format!("{}: {e:#}", d.id)),
-                Err(e) => Err(e),
-            })
-            .collect();
-        for r in results {
-            match r {
-                Ok(s) => {
-                    out.write_all(s.as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
-                Err(e) => {
-                    errors += 1;
-                    pb.suspend(|| eprintln!("kutip: error: {e}"));
-                }
-            }
-            pb.inc(1);
-        }
-    }
-    out.flush()?;
+    });
+    let sum = batch::run(items, f, &mut out, &mut |e| eprintln!("{e}"), &pb)?;
     pb.finish_and_clear();
-    if errors > 0 {
-        eprintln!("kutip: {errors} input(s) failed; the others were processed");
-    }
-    Ok(errors == 0)
-}
-
-fn bench(input: &InputArgs, repeat: usize) -> Result<bool> {
-    let paths = input::expand(&input.paths);
-    let mut docs = Vec::new();
-    let mut errors = 0;
-    for item in input::stream(paths, input.format, input.lossy) {
-        match item {
-            Ok(d) => docs.push(d),
-            Err(e) => {
-                errors += 1;
-                eprintln!("kutip: error: {e}");
-            }
-        }
-    }
-    let bytes: usize = docs.iter().map(|d| d.text.len()).sum::<usize>() * repeat;
-    let n = docs.len() * repeat;
-    let mb = bytes as f64 / 1e6;
-    // warm-up (lexicons)
-    if let Some(d) = docs.first() {
-        let _ = kutip::extract(&d.id, &d.text, d.meta.clone());
-    }
-    let t = Instant::now();
-    let mut items = 0usize;
-    for _ in 0..repeat {
-        for d in &docs {
-            let l = kutip::extract(&d.id, &d.text, d.meta.clone());
-            items += l.quotes.len() + l.figures.len();
-        }
-    }
-    let single = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let par_items: usize = (0..repeat)
-        .into_par_iter()
-        .flat_map(|_| docs.par_iter())
-        .map(|d| {
-            let l = kutip::extract(&d.id, &d.text, d.meta.clone());
-            l.quotes.len() + l.figures.len()
-        })
-        .sum();
-    let multi = t.elapsed().as_secs_f64();
-    println!(
-        "corpus: {} documents, {:.2} MB (x{repeat}); {} quotes+figures",
-        docs.len(),
-        mb / repeat as f64,
-        items / repeat.max(1)
+    let secs = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "kutip: {} documents ({:.1} MB) in {secs:.1} s; {} failed, {skipped} skipped",
+        sum.documents,
+        sum.bytes as f64 / 1e6,
+        sum.failed,
     );
-    println!(
-        "1 thread : {:>8.2} MB/s {:>9.0} docs/s ({:.2}s)",
-        mb / single,
-        n as f64 / single,
-        single
-    );
-    println!(
-        "{} threads: {:>8.2} MB/s {:>9.0} docs/s ({:.2}s)",
-        rayon::current_num_threads(),
-        mb / multi,
-        n as f64 / multi,
-        multi
-    );
-    debug_assert_eq!(items, par_items);
-    Ok(errors == 0)
+    Ok(sum.failed == 0)
 }

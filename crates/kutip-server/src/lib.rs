@@ -204,7 +204,7 @@ impl DocJson {
             date: self.date.clone(),
             url: self.url.clone(),
             outlet: self.outlet.clone(),
-            source: None,
+            path: None,
         }
     }
 }

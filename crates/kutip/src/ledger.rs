@@ -18,8 +18,9 @@ pub struct Meta {
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub outlet: Option<String>,
+    /// The file the document was read from, as the user named it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub source: Option<String>,
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,16 +44,61 @@ pub struct Full {
     pub quotes: Vec<Quote>,
 }
 
-/// Run blocks, segmentation, entities and statements.
-pub fn analyze_full(text: &str) -> Full {
+/// How to run the pipeline: an optional trained tagger, and an optional question asked
+/// between stages ("should the work stop?": a server whose client went away or whose deadline
+/// passed says yes).
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    pub model: Option<&'a crate::tagger::Model>,
+    pub stop: Option<&'a (dyn Fn() -> bool + Sync)>,
+}
+
+/// Why [`run`] gave no ledger.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// `Options::stop` said so between two stages.
+    #[error("stopped before the end")]
+    Stopped,
+    /// A stage panicked: a bug in kutip, caught so that one document never stops a run.
+    #[error("internal error (a bug in kutip; please report it with this document): {0}")]
+    Panic(String),
+}
+
+impl Options<'_> {
+    fn check(&self) -> Result<(), Failure> {
+        match self.stop {
+            Some(f) if f() => Err(Failure::Stopped),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Never stops: the check of a run without a stop question.
+fn go_on() -> Result<(), std::convert::Infallible> {
+    Ok(())
+}
+
+/// The stages up to statements, asking `check` between them.
+fn analyze_checked<E>(text: &str, check: &impl Fn() -> Result<(), E>) -> Result<Full, E> {
     let analysis = crate::segment::analyze(text);
+    check()?;
     let (quotations, inside) = crate::statements::quotations(&analysis);
     let mut entities = crate::entities::find(text, &analysis, &inside);
+    check()?;
     let quotes = crate::statements::find(text, &analysis, &mut entities, &quotations, &inside);
-    Full {
+    check()?;
+    Ok(Full {
         analysis,
         entities,
         quotes,
+    })
+}
+
+/// Run blocks, segmentation, entities and statements.
+pub fn analyze_full(text: &str) -> Full {
+    match analyze_checked(text, &go_on) {
+        Ok(f) => f,
+        Err(never) => match never {},
     }
 }
 
@@ -63,20 +109,58 @@ pub fn extract(id: &str, text: &str, meta: Meta) -> Ledger {
 
 /// Run the whole pipeline; with a trained tagger, its spans are added to the ledger
 /// (`tags`) and complete the speakers' roles and affiliations ([`crate::tagger::refine`]).
+/// A panic inside a stage propagates; front ends that must survive it use [`run`].
 pub fn extract_with(
     id: &str,
     text: &str,
     meta: Meta,
     model: Option<&crate::tagger::Model>,
 ) -> Ledger {
-    let mut full = analyze_full(text);
+    match stages(id, text, meta, model, &go_on) {
+        Ok(l) => l,
+        Err(never) => match never {},
+    }
+}
+
+/// Run the whole pipeline with `opts`; a panic in a stage is caught and returned as
+/// [`Failure::Panic`] with its message, so one bad document never stops a corpus.
+pub fn run(id: &str, text: &str, meta: Meta, opts: &Options) -> Result<Ledger, Failure> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stages(id, text, meta, opts.model, &|| opts.check())
+    })) {
+        Ok(r) => r,
+        Err(payload) => Err(Failure::Panic(panic_message(payload.as_ref()))),
+    }
+}
+
+/// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+fn stages<E>(
+    id: &str,
+    text: &str,
+    meta: Meta,
+    model: Option<&crate::tagger::Model>,
+    check: &impl Fn() -> Result<(), E>,
+) -> Result<Ledger, E> {
+    let mut full = analyze_checked(text, check)?;
     let figures = crate::figures::find(text, &full, meta.date.as_deref());
+    check()?;
     let mut tags = Vec::new();
     if let Some(m) = model {
         tags = crate::tagger::tag_document(m, text, &full.analysis);
+        check()?;
         crate::tagger::refine(text, &tags, &mut full.quotes, &mut full.entities.entities);
     }
-    Ledger {
+    Ok(Ledger {
         id: id.to_string(),
         schema: SCHEMA,
         meta,
@@ -85,5 +169,5 @@ pub fn extract_with(
         figures,
         entities: full.entities.entities,
         tags,
-    }
+    })
 }

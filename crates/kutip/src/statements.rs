@@ -701,28 +701,15 @@ pub fn find(
                     }
                 }
                 CueKind::Report => {
+                    // a request verb ("meminta", "mendesak") reports a statement only when
+                    // what follows says what was asked: a clause opener or a named addressee
                     if LEX.words.is("needs_clause", &cw) {
-                        let nx = if c + 1 < s.tok_end {
-                            lower(cx.w(c + 1))
-                        } else {
-                            String::new()
-                        };
-                        if !matches!(
-                            nx.as_str(),
-                            "agar"
-                                | "supaya"
-                                | "untuk"
-                                | "kepada"
-                                | "pemerintah"
-                                | "masyarakat"
-                                | "warga"
-                                | "semua"
-                                | "seluruh"
-                                | "para"
-                        ) && !cx
-                            .w(c + 1.min(s.tok_end - 1))
-                            .starts_with(char::is_uppercase)
-                        {
+                        let next = (c + 1 < s.tok_end).then(|| cx.w(c + 1));
+                        let asks = next.is_some_and(|w| {
+                            w.starts_with(char::is_uppercase)
+                                || LEX.words.is_lower("request_object", w)
+                        });
+                        if !asks {
                             c += 1;
                             continue;
                         }
@@ -956,6 +943,30 @@ mod tests {
         // a title followed by a name is that name, not a reference
         let q = quotes("Presiden Joko Widodo hadir. “Siap,” kata Presiden Prabowo Subianto.");
         assert_eq!(who(&q[0]).0, "Prabowo Subianto");
+    }
+
+    #[test]
+    fn a_request_verb_at_the_very_end_is_not_a_statement() {
+        // truncated scraped articles end like this; no panic, no statement
+        for verb in [
+            "meminta",
+            "mendesak",
+            "menuntut",
+            "mengajak",
+            "memerintahkan",
+            "menginstruksikan",
+            "mengimbau",
+        ] {
+            for t in [
+                format!("Ia {verb}"),
+                format!("Bupati Sleman Harda Kiswaya {verb}"),
+                format!("Warga resah. Kepala desa {verb}"),
+            ] {
+                assert!(quotes(&t).is_empty(), "{t}");
+            }
+        }
+        let q = quotes("Gubernur Dedi Mulyana meminta agar warga menjauhi bantaran sungai.");
+        assert_eq!(q.len(), 1);
     }
 
     #[test]

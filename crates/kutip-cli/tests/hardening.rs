@@ -1,0 +1,105 @@
+//! Regression tests of the hardening issue: inputs that used to crash, lose or double
+//! documents, or change results.
+
+mod common;
+use common::{jsonl, kutip, run, run_stdin, tmp};
+
+#[test]
+fn a_request_verb_at_the_end_of_a_truncated_document_does_not_crash() {
+    for verb in [
+        "meminta",
+        "mendesak",
+        "menuntut",
+        "mengajak",
+        "memerintahkan",
+        "menginstruksikan",
+        "mengimbau",
+    ] {
+        let (code, out, err) = run_stdin(&["extract", "-"], format!("Ia {verb}").as_bytes());
+        assert_eq!(code, 0, "{verb}: {err}");
+        assert_eq!(jsonl(&out).len(), 1);
+    }
+}
+
+#[test]
+fn an_empty_directory_is_an_error_not_stdin() {
+    let d = tmp("emptydir");
+    let (code, out, err) = run(&["extract", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains(d.to_str().unwrap()) && err.contains("no documents"),
+        "{err}"
+    );
+}
+
+#[test]
+fn walks_skip_hidden_and_binary_files_with_one_line_each() {
+    let d = tmp("walk");
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::write(d.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(d.join(".catatan.txt"), "Tersembunyi.").unwrap();
+    std::fs::write(
+        d.join("a.txt"),
+        "Harga cabai naik, kata pedagang Siti Aminah.",
+    )
+    .unwrap();
+    std::fs::write(d.join("laporan.pdf"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    std::fs::write(d.join("foto.jpg"), b"\xff\xd8\xff\xe0\x00\x10JFIF").unwrap();
+    std::fs::write(d.join("data.bin"), b"abc\x00\x01\x02def").unwrap();
+    let (code, out, err) = run(&["extract", d.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let docs = jsonl(&out);
+    assert_eq!(docs.len(), 1, "{out}");
+    assert!(docs[0]["id"].as_str().unwrap().ends_with("a.txt"));
+    let skips: Vec<&str> = err.lines().filter(|l| l.contains("skipped,")).collect();
+    assert_eq!(skips.len(), 3, "{err}");
+    assert!(!err.contains("HEAD") && !err.contains("catatan"), "{err}");
+    assert!(!err.contains("--lossy"), "{err}");
+}
+
+#[test]
+fn jsonl_is_chosen_by_extension_and_input_overrides() {
+    let d = tmp("ext");
+    let f = d.join("berita.ndjson");
+    std::fs::write(
+        &f,
+        "{\"id\":\"x\",\"text\":\"Satu.\"}\n{\"id\":\"y\",\"text\":\"Dua.\"}\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["extract", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let ids: Vec<String> = jsonl(&out)
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["x", "y"]);
+    // forced to text, the file is one document
+    let (_, out, _) = run(&["extract", "--input", "text", f.to_str().unwrap()]);
+    assert_eq!(jsonl(&out).len(), 1);
+    // JSON lines on stdin are recognised by their content
+    let (_, out, _) = run_stdin(&["extract"], b"{\"id\":\"z\",\"text\":\"Tiga.\"}\n");
+    assert_eq!(jsonl(&out)[0]["id"], "z");
+}
+
+#[test]
+fn one_file_reached_by_two_spellings_has_one_id() {
+    let d = tmp("spell");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    let f = d.join("sub/a.txt");
+    std::fs::write(&f, "Kata Budi, harga naik.").unwrap();
+    let a = f.to_str().unwrap().to_string();
+    let b = d.join("sub/../sub/./a.txt").to_str().unwrap().to_string();
+    let o = kutip()
+        .args(["extract", "a.txt"])
+        .current_dir(d.join("sub"))
+        .output()
+        .unwrap();
+    let c = jsonl(&String::from_utf8_lossy(&o.stdout))[0]["id"].clone();
+    let (_, out, _) = run(&["extract", &a, &b]);
+    let v = jsonl(&out);
+    assert_eq!(v[0]["id"], v[1]["id"]);
+    assert_eq!(v[0]["id"], c);
+    // the name as given stays in meta.path
+    assert_eq!(v[1]["meta"]["path"], b.as_str());
+}
