@@ -7,7 +7,7 @@
 
 use crate::doc::{Analysis, TextSpan, TokKind};
 use crate::lexicon::LEX;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,6 +53,123 @@ pub struct Entities {
     /// For each token, the index of the mention covering it.
     pub mention_at: Vec<Option<usize>>,
     name_words: Vec<Vec<String>>,
+    index: Index,
+}
+
+/// Lookups of entities by what their names hold, so that joining a mention costs the same at
+/// the end of a 10 MB document as at its start. Lists are in entity order; an entry may be
+/// stale after a name grew ("Gallant" → "Yoav Gallant"), so every hit is checked against the
+/// entity's current name.
+#[derive(Debug, Default)]
+struct Index {
+    /// entities whose name has this word
+    by_word: HashMap<String, Vec<usize>>,
+    /// entities whose name is exactly this
+    by_name: HashMap<String, Vec<usize>>,
+    /// the words of persons' names, sorted, for "Risma" → "Rismaharini"
+    person_words: std::collections::BTreeMap<String, Vec<usize>>,
+    /// entities whose name is a key of the alias list ("Jokowi")
+    aliased: Vec<usize>,
+    /// entities with no name word (a run of brackets)
+    unnamed: Vec<usize>,
+}
+
+/// At most this many entities sharing a word are looked at when a mention joins one: a real
+/// document has a handful; a page of capitalised noise must not cost quadratic time.
+const SCAN: usize = 256;
+
+fn add_to(map: &mut HashMap<String, Vec<usize>>, key: &str, id: usize) {
+    let v = map.entry(key.to_string()).or_default();
+    // lists stay sorted; a new entity's id is the largest, so it is pushed
+    if let Err(p) = v.binary_search(&id) {
+        v.insert(p, id);
+    }
+}
+
+impl Index {
+    fn add(&mut self, id: usize, name: &str, words: &[String]) {
+        if words.is_empty() {
+            self.unnamed.push(id);
+        }
+        for w in words {
+            add_to(&mut self.by_word, w, id);
+        }
+        add_to(&mut self.by_name, name, id);
+        if LEX.aliases.contains_key(name) && !self.aliased.contains(&id) {
+            self.aliased.push(id);
+            self.aliased.sort_unstable();
+        }
+    }
+
+    /// Note a person's name words (when an entity is or becomes a person).
+    fn add_person(&mut self, id: usize, words: &[String]) {
+        for w in words {
+            let v = self.person_words.entry(w.clone()).or_default();
+            if let Err(p) = v.binary_search(&id) {
+                v.insert(p, id);
+            }
+        }
+    }
+
+    /// The one person whose name has a word that `w` shortens ("Risma" → "Rismaharini": a
+    /// word at least two letters longer that begins with it); None when there are several.
+    fn person_shortened(&self, w: &str, is_person: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut found = None;
+        for (x, ids) in self
+            .person_words
+            .range::<str, _>((std::ops::Bound::Excluded(w), std::ops::Bound::Unbounded))
+        {
+            if !x.starts_with(w) {
+                break;
+            }
+            if x.len() <= w.len() + 1 {
+                continue;
+            }
+            for &id in ids.iter().filter(|&&id| is_person(id)) {
+                match found {
+                    None => found = Some(id),
+                    Some(f) if f == id => {}
+                    Some(_) => return None,
+                }
+            }
+        }
+        found
+    }
+
+    /// Entities that may be `words` or contain them or be contained in them, in order: those
+    /// whose name has every word of `words` (found through the rarest of them) and those named
+    /// by a contiguous part of `words`.
+    fn candidates(&self, words: &[String]) -> Vec<usize> {
+        if words.is_empty() {
+            return self.unnamed.clone();
+        }
+        let lists: Vec<&[usize]> = words.iter().map(|w| Self::list(&self.by_word, w)).collect();
+        let Some(rarest) = lists.iter().min_by_key(|l| l.len()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<usize> = rarest
+            .iter()
+            .take(SCAN)
+            .copied()
+            .filter(|id| lists.iter().all(|l| l.binary_search(id).is_ok()))
+            .collect();
+        if words.len() > 1 {
+            for a in 0..words.len() {
+                for b in a + 1..=words.len() {
+                    if b - a < words.len() {
+                        out.extend_from_slice(Self::list(&self.by_name, &words[a..b].join(" ")));
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
+    fn list<'a>(map: &'a HashMap<String, Vec<usize>>, key: &str) -> &'a [usize] {
+        map.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
 
 fn cap(s: &str) -> bool {
@@ -125,73 +242,119 @@ impl Seen<'_> {
 }
 
 impl Entities {
+    /// Does the mention `words` of `kind` belong to entity `i` (the same name, or a part or an
+    /// extension of a person's name)? The entity takes the fuller name and a known kind.
+    fn join(&mut self, i: usize, kind: EntityKind, words: &[String], name: &str) -> Option<usize> {
+        let e = &mut self.entities[i];
+        let ew = &self.name_words[i];
+        let compatible = e.kind == kind || e.kind == EntityKind::Other || kind == EntityKind::Other;
+        if !compatible {
+            return None;
+        }
+        let person_like = matches!(e.kind, EntityKind::Person | EntityKind::Other)
+            && matches!(kind, EntityKind::Person | EntityKind::Other);
+        let longer = person_like
+            && !words.is_empty()
+            && !ew.is_empty()
+            && !contains_seq(ew, words)
+            && contains_seq(words, ew);
+        if !(*ew == words
+            || (person_like && !words.is_empty() && !ew.is_empty() && contains_seq(ew, words))
+            || longer)
+        {
+            return None;
+        }
+        if e.kind == EntityKind::Other {
+            e.kind = kind;
+        }
+        let person = e.kind == EntityKind::Person;
+        if longer {
+            e.name = name.to_string();
+            self.name_words[i] = words.to_vec();
+            self.index.add(i, name, words);
+        }
+        if person {
+            self.index.add_person(i, &self.name_words[i]);
+        }
+        Some(i)
+    }
+
     fn find_or_add(&mut self, kind: EntityKind, words: &[String]) -> usize {
         let name = words.join(" ");
-        // same kind, or an unknown name joining a known one
-        for (i, e) in self.entities.iter_mut().enumerate() {
-            let ew = &self.name_words[i];
-            let compatible =
-                e.kind == kind || e.kind == EntityKind::Other || kind == EntityKind::Other;
-            if !compatible {
-                continue;
-            }
-            if *ew == words {
-                if e.kind == EntityKind::Other {
-                    e.kind = kind;
-                }
-                return i;
-            }
-            let person_like = matches!(e.kind, EntityKind::Person | EntityKind::Other)
-                && matches!(kind, EntityKind::Person | EntityKind::Other);
-            if person_like && !words.is_empty() && !ew.is_empty() {
-                if contains_seq(ew, words) {
-                    if e.kind == EntityKind::Other {
-                        e.kind = kind;
-                    }
+        // same kind, or an unknown name joining a known one. An organisation or a place joins
+        // only its own name; a single word is looked for in its list directly (the first
+        // compatible entity takes it)
+        if matches!(kind, EntityKind::Organization | EntityKind::Place) {
+            let same: Vec<usize> = Index::list(&self.index.by_name, &name).to_vec();
+            for i in same {
+                if let Some(i) = self.join(i, kind, words, &name) {
                     return i;
                 }
-                if contains_seq(words, ew) {
-                    e.name = name.clone();
-                    self.name_words[i] = words.to_vec();
-                    if e.kind == EntityKind::Other {
-                        e.kind = kind;
-                    }
+            }
+        } else if let [w] = words {
+            let mut k = 0;
+            while let Some(&i) = self
+                .index
+                .by_word
+                .get(w)
+                .and_then(|l| l.get(k))
+                .filter(|_| k < SCAN)
+            {
+                if let Some(i) = self.join(i, kind, words, &name) {
+                    return i;
+                }
+                k += 1;
+            }
+        } else {
+            for i in self.index.candidates(words) {
+                if let Some(i) = self.join(i, kind, words, &name) {
                     return i;
                 }
             }
         }
         // a well-known short name: "Jokowi" and "Joko Widodo"
-        let full = LEX.aliases.get(name.as_str()).copied();
-        for (i, e) in self.entities.iter().enumerate() {
-            if !matches!(e.kind, EntityKind::Person | EntityKind::Other) {
-                continue;
+        let person_like = |e: &Entity| matches!(e.kind, EntityKind::Person | EntityKind::Other);
+        let hit = match LEX.aliases.get(name.as_str()).copied() {
+            Some(full) => {
+                let first = full.split(' ').next().unwrap_or(full);
+                Index::list(&self.index.by_word, first)
+                    .iter()
+                    .copied()
+                    .find(|&i| {
+                        person_like(&self.entities[i]) && self.entities[i].name.contains(full)
+                    })
             }
-            let hit = match full {
-                Some(f) => e.name.contains(f),
-                None => LEX
-                    .aliases
-                    .get(e.name.as_str())
-                    .is_some_and(|f| name.contains(f)),
-            };
-            if hit {
-                return i;
-            }
+            None => self.index.aliased.iter().copied().find(|&i| {
+                let e = &self.entities[i];
+                person_like(e)
+                    && LEX
+                        .aliases
+                        .get(e.name.as_str())
+                        .is_some_and(|f| name.contains(f))
+            }),
+        };
+        if let Some(i) = hit {
+            return i;
         }
         // a short form of one word of a person's name: "Risma" for "Tri Rismaharini"
         if let [w] = words {
             if w.chars().count() >= 4 && matches!(kind, EntityKind::Person | EntityKind::Other) {
-                let mut found = self.entities.iter().enumerate().filter(|(i, e)| {
-                    e.kind == EntityKind::Person
-                        && self.name_words[*i]
+                let persons = |i: usize| {
+                    self.entities[i].kind == EntityKind::Person
+                        && self.name_words[i]
                             .iter()
                             .any(|x| x.len() > w.len() + 1 && x.starts_with(w.as_str()))
-                });
-                if let (Some((i, _)), None) = (found.next(), found.next()) {
+                };
+                if let Some(i) = self.index.person_shortened(w, persons) {
                     return i;
                 }
             }
         }
         let id = self.entities.len();
+        self.index.add(id, &name, words);
+        if kind == EntityKind::Person {
+            self.index.add_person(id, words);
+        }
         self.entities.push(Entity {
             id,
             name,
@@ -208,25 +371,51 @@ impl Entities {
         if let Some(x) = self.entities.get_mut(e) {
             if x.kind == EntityKind::Other {
                 x.kind = kind;
+                if kind == EntityKind::Person {
+                    self.index.add_person(e, &self.name_words[e]);
+                }
             }
         }
     }
 
     /// A person or unknown entity whose name contains this word.
     pub fn person_named(&self, w: &str) -> Option<usize> {
-        self.name_words.iter().enumerate().position(|(i, ws)| {
-            matches!(
-                self.entities[i].kind,
-                EntityKind::Person | EntityKind::Other
-            ) && ws.iter().any(|x| x == w)
-        })
+        Index::list(&self.index.by_word, w)
+            .iter()
+            .copied()
+            .find(|&i| {
+                matches!(
+                    self.entities[i].kind,
+                    EntityKind::Person | EntityKind::Other
+                ) && self.name_words[i].iter().any(|x| x == w)
+            })
     }
 
     /// Entity of the organisation named in this role phrase, if known.
     pub fn org_named(&self, name: &str) -> Option<usize> {
-        self.entities
+        Index::list(&self.index.by_name, name)
             .iter()
-            .position(|e| e.kind == EntityKind::Organization && e.name == name)
+            .copied()
+            .find(|&i| {
+                self.entities[i].kind == EntityKind::Organization && self.entities[i].name == name
+            })
+    }
+
+    /// Is `words` the whole name of an entity that is not a person (an organisation, a place,
+    /// or for two words an unknown name)?
+    fn names_something_else(&self, words: &[&str]) -> bool {
+        Index::list(&self.index.by_name, &words.join(" "))
+            .iter()
+            .any(|&e| {
+                let nw = &self.name_words[e];
+                nw.len() == words.len()
+                    && nw.iter().zip(words).all(|(a, b)| a == b)
+                    && match self.entities[e].kind {
+                        EntityKind::Organization | EntityKind::Place => true,
+                        EntityKind::Other => words.len() == 2,
+                        EntityKind::Person => false,
+                    }
+            })
     }
 }
 
@@ -278,6 +467,10 @@ fn is_org_word(w: &str) -> bool {
     LEX.org_heads.contains(w) || LEX.org_names.contains(w) || LEX.words.is("org_word", w)
 }
 
+/// The longest run of capitalised tokens read as one name ("Kementerian Koordinator Bidang
+/// Pembangunan Manusia dan Kebudayaan Republik Indonesia" has 10).
+const MAX_RUN: usize = 24;
+
 pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
     let mut ents = Entities {
         mention_at: vec![None; a.tokens.len()],
@@ -324,9 +517,10 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 i += 1;
                 continue;
             }
-            // maximal run of capitalised words (name links allowed inside)
+            // maximal run of capitalised words (name links allowed inside), at most MAX_RUN
+            // tokens: no name is longer, and text in capitals must not cost quadratic time
             let mut j = i;
-            while j < s.tok_end {
+            while j < s.tok_end && j - i < MAX_RUN {
                 let links_org = |j: usize| {
                     // "Indonesia for Global Justice", "Kementerian Koperasi dan UKM"
                     LEX.words.is("org_link_en", words[j])
@@ -636,20 +830,7 @@ fn analyse_chunk(
             // a name the document already gave to something else begins the window: "Direktur
             // Utama Kimia Farma Verdi Budidarmo" after "Kimia Farma dan anak usahanya"
             for k in [2usize, 1] {
-                if ns + k < j
-                    && ents.entities.iter().enumerate().any(|(e, x)| {
-                        ents.name_words[e].len() == k
-                            && ents.name_words[e]
-                                .iter()
-                                .zip(&words[ns..ns + k])
-                                .all(|(a, b)| a == b)
-                            && match x.kind {
-                                EntityKind::Organization | EntityKind::Place => true,
-                                EntityKind::Other => k == 2,
-                                EntityKind::Person => false,
-                            }
-                    })
-                {
+                if ns + k < j && ents.names_something_else(&words[ns..ns + k]) {
                     ns += k;
                     break;
                 }

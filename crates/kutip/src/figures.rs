@@ -48,31 +48,34 @@ pub struct Figure {
     pub part_of: Option<usize>,
 }
 
-/// A known place named in the tokens `from..to` (two-word names first), outside the byte
-/// span `skip` (the figure's source: "Kementerian Kesehatan Gaza" does not place a figure).
-fn place_in(
-    src: &str,
+/// The known places named in the tokens `from..to` of a sentence, with their first token
+/// (at each token a two-word name first).
+fn places_in(src: &str, a: &crate::Analysis, from: usize, to: usize) -> Vec<(usize, String)> {
+    let w = |i: usize| &src[a.tokens[i].start..a.tokens[i].end];
+    (from..to)
+        .filter_map(|i| {
+            if i + 1 < to {
+                let two = &src[a.tokens[i].start..a.tokens[i + 1].end];
+                if LEX.places.contains(two) {
+                    return Some((i, two.to_string()));
+                }
+            }
+            LEX.places.contains(w(i)).then(|| (i, w(i).to_string()))
+        })
+        .collect()
+}
+
+/// The first of a sentence's places outside the byte span `skip` (the figure's source:
+/// "Kementerian Kesehatan Gaza" does not place a figure).
+fn place_outside(
     a: &crate::Analysis,
-    from: usize,
-    to: usize,
+    places: &[(usize, String)],
     skip: Option<(usize, usize)>,
 ) -> Option<String> {
-    let w = |i: usize| &src[a.tokens[i].start..a.tokens[i].end];
-    for i in from..to {
-        if skip.is_some_and(|(s, e)| a.tokens[i].start >= s && a.tokens[i].end <= e) {
-            continue;
-        }
-        if i + 1 < to {
-            let two = &src[a.tokens[i].start..a.tokens[i + 1].end];
-            if LEX.places.contains(two) {
-                return Some(two.to_string());
-            }
-        }
-        if LEX.places.contains(w(i)) {
-            return Some(w(i).to_string());
-        }
-    }
-    None
+    places
+        .iter()
+        .find(|(i, _)| !skip.is_some_and(|(s, e)| a.tokens[*i].start >= s && a.tokens[*i].end <= e))
+        .map(|x| x.1.clone())
 }
 
 /// The place of the dateline ("GAZA, KOMPAS.com -" gives "Gaza"), as written in the lexicon.
@@ -144,6 +147,9 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let mut last_sentence_fig: Option<(usize, usize)> = None; // (sentence, figure index)
     let year = doc_date.and_then(|d| d.get(..4)).map(|s| s.to_string());
     let doc_place = dateline_place(src, a);
+    let mut sources = Sources::new(src, full);
+    let mut sent_places: Option<(usize, Vec<(usize, String)>)> = None;
+    let mut times: Option<Times> = None;
     for s in &a.sentences {
         if !a.blocks[s.block].kind.is_content() {
             continue;
@@ -357,13 +363,23 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
                 None
             };
             // time within the clause: "dalam 24 jam terakhir", "sejak 7 Oktober", "Senin (6/5/2024)"
-            let when = find_when(src, a, &lw, k, s.tok_end, year.as_deref());
-            let source = find_source(src, full, &lw, i, s.tok_start, s.tok_end);
-            let place = place_in(
-                src,
+            if times.as_ref().map(|t| t.sentence) != Some(s.tok_start) {
+                times = Some(Times::of_sentence(
+                    src,
+                    a,
+                    &lw,
+                    (s.tok_start, s.tok_end),
+                    year.as_deref(),
+                ));
+            }
+            let when = times.as_ref().and_then(|t| t.after(k));
+            let source = sources.of(&lw, i, s.tok_start, s.tok_end);
+            if sent_places.as_ref().map(|x| x.0) != Some(s.tok_start) {
+                sent_places = Some((s.tok_start, places_in(src, a, s.tok_start, s.tok_end)));
+            }
+            let place = place_outside(
                 a,
-                s.tok_start,
-                s.tok_end,
+                sent_places.as_ref().map(|x| x.1.as_slice()).unwrap_or(&[]),
                 source.as_ref().map(|x| (x.start, x.end)),
             )
             .or_else(|| doc_place.clone());
@@ -393,68 +409,108 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     out
 }
 
-fn find_when(
+/// Time expressions of one sentence, found once: at each token where one begins or where the
+/// next figure's clause begins (a number), so that each figure looks its time up in
+/// logarithmic time however long the sentence.
+struct Times {
+    sentence: usize,
+    /// (token, a number that ends the search, the time expression beginning there)
+    events: Vec<(usize, bool, Option<When>)>,
+}
+
+impl Times {
+    fn of_sentence(
+        src: &str,
+        a: &crate::Analysis,
+        lw: &[String],
+        (s0, s1): (usize, usize),
+        year: Option<&str>,
+    ) -> Times {
+        let events = (s0..s1)
+            .filter_map(|k| {
+                let stop = a.tokens[k].kind == TokKind::Number
+                    && k > s0
+                    && !matches!(
+                        lw[k - 1].as_str(),
+                        "dalam" | "sejak" | "pada" | "hingga" | "selama" | "("
+                    );
+                let when = when_at(src, a, lw, k, s1, year);
+                (stop || when.is_some()).then_some((k, stop, when))
+            })
+            .collect();
+        Times {
+            sentence: s0,
+            events,
+        }
+    }
+
+    /// The time of a figure whose clause goes on from token `from`: the first expression from
+    /// there, unless the next figure's number comes first.
+    fn after(&self, from: usize) -> Option<When> {
+        let p = self.events.partition_point(|e| e.0 < from);
+        for (k, stop, when) in &self.events[p..] {
+            if *stop && *k > from {
+                return None;
+            }
+            if when.is_some() {
+                return when.clone();
+            }
+        }
+        None
+    }
+}
+
+/// A time expression beginning at token `k` of a sentence ending at `to`: "dalam 24 jam
+/// terakhir", "sejak 7 Oktober", "Senin (6/5/2024)", "7 Oktober (2023)".
+fn when_at(
     src: &str,
     a: &crate::Analysis,
     lw: &[String],
-    from: usize,
+    k: usize,
     to: usize,
     year: Option<&str>,
 ) -> Option<When> {
-    let mut k = from;
-    while k < to {
-        let w = lw[k].as_str();
-        if a.tokens[k].kind == TokKind::Number
-            && k > from
-            && !matches!(
-                lw[k - 1].as_str(),
-                "dalam" | "sejak" | "pada" | "hingga" | "selama" | "("
-            )
-        {
-            return None; // the next figure's clause
+    let w = lw[k].as_str();
+    let span = |s: usize, e: usize, date: Option<String>| When {
+        text: src[a.tokens[s].start..a.tokens[e - 1].end].to_string(),
+        start: a.tokens[s].start,
+        end: a.tokens[e - 1].end,
+        date,
+    };
+    if w == "dalam" && k + 3 <= to && LEX.words.is("duration", &lw[k + 2]) {
+        let mut e = k + 3;
+        if e < to && matches!(lw[e].as_str(), "terakhir" | "ini" | "pertama") {
+            e += 1;
         }
-        let span = |s: usize, e: usize, date: Option<String>| When {
-            text: src[a.tokens[s].start..a.tokens[e - 1].end].to_string(),
-            start: a.tokens[s].start,
-            end: a.tokens[e - 1].end,
-            date,
-        };
-        if w == "dalam" && k + 3 <= to && LEX.words.is("duration", &lw[k + 2]) {
-            let mut e = k + 3;
-            if e < to && matches!(lw[e].as_str(), "terakhir" | "ini" | "pertama") {
-                e += 1;
-            }
-            return Some(span(k, e, None));
+        return Some(span(k, e, None));
+    }
+    if w == "sejak" && k + 2 < to + 1 {
+        let mut e = k + 1;
+        while e < to && !matches!(lw[e].as_str(), "," | "." | "dan") && e - k < 5 {
+            e += 1;
         }
-        if w == "sejak" && k + 2 < to + 1 {
-            let mut e = k + 1;
-            while e < to && !matches!(lw[e].as_str(), "," | "." | "dan") && e - k < 5 {
-                e += 1;
-            }
-            return Some(span(k, e, None));
+        return Some(span(k, e, None));
+    }
+    if LEX.words.is("day", w)
+        && k + 3 < to + 1
+        && lw.get(k + 1).is_some_and(|x| x == "(")
+        && a.tokens.get(k + 2).is_some_and(|t| t.kind == TokKind::Date)
+    {
+        let d = &src[a.tokens[k + 2].start..a.tokens[k + 2].end];
+        return Some(span(k, (k + 4).min(to), iso(d)));
+    }
+    if a.tokens[k].kind == TokKind::Number && k + 1 < to && LEX.words.is("month", &lw[k + 1]) {
+        let mut e = k + 2;
+        let mut y = year.map(|s| s.to_string());
+        if e < to && a.tokens[e].kind == TokKind::Number && lw[e].len() == 4 {
+            y = Some(lw[e].clone());
+            e += 1;
         }
-        if LEX.words.is("day", w)
-            && k + 3 < to + 1
-            && lw.get(k + 1).is_some_and(|x| x == "(")
-            && a.tokens.get(k + 2).is_some_and(|t| t.kind == TokKind::Date)
-        {
-            let d = &src[a.tokens[k + 2].start..a.tokens[k + 2].end];
-            return Some(span(k, (k + 4).min(to), iso(d)));
-        }
-        if a.tokens[k].kind == TokKind::Number && k + 1 < to && LEX.words.is("month", &lw[k + 1]) {
-            let mut e = k + 2;
-            let mut y = year.map(|s| s.to_string());
-            if e < to && a.tokens[e].kind == TokKind::Number && lw[e].len() == 4 {
-                y = Some(lw[e].clone());
-                e += 1;
-            }
-            let date = y.and_then(|y| {
-                month_num(&lw[k + 1])
-                    .map(|m| format!("{y}-{m:02}-{:02}", lw[k].parse::<u32>().unwrap_or(0)))
-            });
-            return Some(span(k, e, date));
-        }
-        k += 1;
+        let date = y.and_then(|y| {
+            month_num(&lw[k + 1])
+                .map(|m| format!("{y}-{m:02}-{:02}", lw[k].parse::<u32>().unwrap_or(0)))
+        });
+        return Some(span(k, e, date));
     }
     None
 }
@@ -488,88 +544,149 @@ fn iso(d: &str) -> Option<String> {
     Some(format!("{yy:04}-{mm:02}-{dd:02}"))
 }
 
-fn find_source(
-    src: &str,
-    full: &Full,
-    lw: &[String],
-    i: usize,
-    s0: usize,
-    s1: usize,
-) -> Option<Source> {
-    let a = &full.analysis;
-    let ents = &full.entities;
-    // "menurut (data|penghitungan) X" anywhere in the sentence
-    for k in s0..s1 {
-        if lw[k] == "menurut"
-            || (LEX.words.is("source_noun", &lw[k])
-                && k + 1 < s1
-                && ents.mention_at[k + 1].is_some()
-                && k > s0
-                && lw[k - 1] != "menurut")
-        {
-            let mut m = k + 1;
-            while m < s1 && LEX.words.is("source_noun", &lw[m]) {
-                m += 1;
-            }
-            if let Some(mi) = ents.mention_at.get(m).copied().flatten() {
-                let me = &ents.mentions[mi];
-                let e = &ents.entities[me.entity];
-                return Some(Source {
-                    name: e.name.clone(),
-                    entity: Some(e.id),
-                    start: a.tokens[k].start,
-                    end: me.end,
-                    via: "according",
-                });
-            }
-            // "menurut militer Israel, ...": a source that is not a named entity, up to the
-            // comma
-            if lw[k] == "menurut" && m < s1 && !LEX.words.is("pronoun", &lw[m]) {
-                if let Some(c) = (m + 1..s1.min(m + 8)).find(|&c| lw[c] == ",") {
-                    let (st, en) = (a.tokens[m].start, a.tokens[c - 1].end);
+/// The sources named once for a whole sentence (its first token `start`): "menurut X" and
+/// the first "X mencatat" with the token of its verb.
+struct SentenceSources {
+    start: usize,
+    according: Option<Source>,
+    subject: Option<(usize, Source)>,
+}
+
+/// Who a figure is attributed to. The sentence-wide sources ("menurut X" anywhere in it, the
+/// first "X mencatat") are found once per sentence, and the statements are swept in text order
+/// along with the figures, so the cost stays linear in the document.
+struct Sources<'a> {
+    src: &'a str,
+    full: &'a Full,
+    /// the sentence whose sources are cached, with them
+    sent: Option<SentenceSources>,
+    /// next statement not yet active, and the active ones (index order)
+    next_quote: usize,
+    active: Vec<usize>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(src: &'a str, full: &'a Full) -> Sources<'a> {
+        Sources {
+            src,
+            full,
+            sent: None,
+            next_quote: 0,
+            active: Vec::new(),
+        }
+    }
+
+    /// The source of the figure starting at token `i` of the sentence `s0..s1`. Figures are
+    /// asked for in text order.
+    fn of(&mut self, lw: &[String], i: usize, s0: usize, s1: usize) -> Option<Source> {
+        if self.sent.as_ref().map(|x| x.start) != Some(s0) {
+            self.sent = Some(SentenceSources {
+                start: s0,
+                according: self.according(lw, s0, s1),
+                subject: self.subject(lw, s0, s1),
+            });
+        }
+        let SentenceSources {
+            according, subject, ..
+        } = self.sent.as_ref()?;
+        if let Some(a) = according {
+            return Some(a.clone());
+        }
+        let subject = subject
+            .as_ref()
+            .filter(|(k, _)| *k < i)
+            .map(|x| x.1.clone());
+        self.statement(self.full.analysis.tokens[i].start)
+            .or(subject)
+    }
+
+    /// "menurut (data|penghitungan) X" anywhere in the sentence.
+    fn according(&self, lw: &[String], s0: usize, s1: usize) -> Option<Source> {
+        let a = &self.full.analysis;
+        let ents = &self.full.entities;
+        for k in s0..s1 {
+            if lw[k] == "menurut"
+                || (LEX.words.is("source_noun", &lw[k])
+                    && k + 1 < s1
+                    && ents.mention_at[k + 1].is_some()
+                    && k > s0
+                    && lw[k - 1] != "menurut")
+            {
+                let mut m = k + 1;
+                while m < s1 && LEX.words.is("source_noun", &lw[m]) {
+                    m += 1;
+                }
+                if let Some(mi) = ents.mention_at.get(m).copied().flatten() {
+                    let me = &ents.mentions[mi];
+                    let e = &ents.entities[me.entity];
                     return Some(Source {
-                        name: src[st..en].to_string(),
-                        entity: None,
+                        name: e.name.clone(),
+                        entity: Some(e.id),
                         start: a.tokens[k].start,
-                        end: en,
+                        end: me.end,
                         via: "according",
                     });
                 }
+                // "menurut militer Israel, ...": a source that is not a named entity, up to
+                // the comma
+                if lw[k] == "menurut" && m < s1 && !LEX.words.is("pronoun", &lw[m]) {
+                    if let Some(c) = (m + 1..s1.min(m + 8)).find(|&c| lw[c] == ",") {
+                        let (st, en) = (a.tokens[m].start, a.tokens[c - 1].end);
+                        return Some(Source {
+                            name: self.src[st..en].to_string(),
+                            entity: None,
+                            start: a.tokens[k].start,
+                            end: en,
+                            via: "according",
+                        });
+                    }
+                }
             }
         }
+        None
     }
-    // inside a statement: its speaker
-    let pos = a.tokens[i].start;
-    for q in &full.quotes {
-        if q.start <= pos && pos < q.end {
-            if let Some(sp) = &q.speaker {
-                return Some(Source {
-                    name: sp.name.clone(),
-                    entity: sp.entity,
-                    start: sp.mention.start,
-                    end: sp.mention.end,
-                    via: "statement",
-                });
+
+    /// The first "BPS mencatat ..." of the sentence, with the token of its verb.
+    fn subject(&self, lw: &[String], s0: usize, s1: usize) -> Option<(usize, Source)> {
+        let ents = &self.full.entities;
+        (s0 + 1..s1).find_map(|k| {
+            if !LEX.words.is("source_verb", &lw[k]) {
+                return None;
             }
-        }
-    }
-    // "BPS mencatat ..." before the figure
-    for (k, w) in lw.iter().enumerate().take(i).skip(s0) {
-        if LEX.words.is("source_verb", w) && k > s0 {
-            if let Some(mi) = ents.mention_at[k - 1] {
-                let me = &ents.mentions[mi];
-                let e = &ents.entities[me.entity];
-                return Some(Source {
+            let me = &ents.mentions[ents.mention_at[k - 1]?];
+            let e = &ents.entities[me.entity];
+            Some((
+                k,
+                Source {
                     name: e.name.clone(),
                     entity: Some(e.id),
                     start: me.start,
                     end: me.end,
                     via: "subject",
-                });
-            }
-        }
+                },
+            ))
+        })
     }
-    None
+
+    /// Inside a statement: its speaker (the first statement in order that holds `pos`).
+    fn statement(&mut self, pos: usize) -> Option<Source> {
+        let qs = &self.full.quotes;
+        while self.next_quote < qs.len() && qs[self.next_quote].start <= pos {
+            self.active.push(self.next_quote);
+            self.next_quote += 1;
+        }
+        self.active.retain(|&q| qs[q].end > pos);
+        self.active.iter().find_map(|&q| {
+            let sp = qs[q].speaker.as_ref()?;
+            Some(Source {
+                name: sp.name.clone(),
+                entity: sp.entity,
+                start: sp.mention.start,
+                end: sp.mention.end,
+                via: "statement",
+            })
+        })
+    }
 }
 
 #[cfg(test)]

@@ -670,6 +670,13 @@ pub fn find(
             di += 1;
         }
         let mut c = s.tok_start;
+        // where the clause of a trailing cue may begin: after the previous statement of the
+        // sentence ("A, kata X, B, kata Y" are two statements)
+        let mut clause_start = s.tok_start;
+        // the first token of the sentence inside a quotation
+        let first_inside = (s.tok_start..s.tok_end)
+            .find(|&t| inside[t])
+            .unwrap_or(s.tok_end);
         while c < s.tok_end {
             if inside[c] || used_cue[c] {
                 c += 1;
@@ -759,7 +766,7 @@ pub fn find(
                 }
                 CueKind::Say => {
                     // "CLAUSE, kata X." without marks
-                    if c > s.tok_start + 3
+                    if c > clause_start + 3
                         && cx.w(c - 1) == ","
                         && !inside[c - 1]
                         && !cx.w(c).starts_with(char::is_uppercase)
@@ -770,9 +777,9 @@ pub fn find(
                         } else {
                             cx.speaker_at(c + 1, last_sp)
                         };
-                        let has_quote = (s.tok_start..c).any(|t| inside[t]);
+                        let has_quote = first_inside < c;
                         if found.is_some() && !has_quote {
-                            content = trim_content(src, a, s.tok_start, c - 2);
+                            content = trim_content(src, a, clause_start, c - 2);
                         } else {
                             found = None;
                         }
@@ -813,6 +820,7 @@ pub fn find(
                         },
                     ));
                     c = (l + 1).max(c + 1);
+                    clause_start = c;
                     continue;
                 }
             }
@@ -827,11 +835,8 @@ pub fn find(
         let Some(org) = cx.ents.org_named(aff) else {
             continue;
         };
-        for t in a
-            .tokens
-            .iter()
-            .filter(|t| t.start >= q.start && t.end <= q.end)
-        {
+        let first = a.tokens.partition_point(|t| t.start < q.start);
+        for t in a.tokens[first..].iter().take_while(|t| t.end <= q.end) {
             let w = lower(&src[t.start..t.end]);
             if LEX.words.is("org_ref", &w) {
                 cx.ents.entities[org]
