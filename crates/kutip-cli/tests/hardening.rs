@@ -103,3 +103,56 @@ fn one_file_reached_by_two_spellings_has_one_id() {
     // the name as given stays in meta.path
     assert_eq!(v[1]["meta"]["path"], b.as_str());
 }
+
+/// (quote texts with speakers, figure texts with values) of each ledger line.
+fn gist(out: &str) -> Vec<(Vec<String>, Vec<String>)> {
+    jsonl(out)
+        .iter()
+        .map(|l| {
+            let q = l["quotes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| format!("{} / {}", q["text"], q["speaker"]["name"]))
+                .collect();
+            let f = l["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| format!("{} / {}", f["text"], f["value"]))
+                .collect();
+            (q, f)
+        })
+        .collect()
+}
+
+#[test]
+fn a_bom_or_old_mac_line_endings_change_no_detik_ledger() {
+    let Some(p) = common::shared("data/news/detik.jsonl") else {
+        return;
+    };
+    let docs: Vec<serde_json::Value> = std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .take(200)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let variant = |f: &dyn Fn(&str) -> String| -> String {
+        let mut s = String::new();
+        for d in &docs {
+            let mut d = d.clone();
+            d["text"] = f(d["text"].as_str().unwrap()).into();
+            s.push_str(&d.to_string());
+            s.push('\n');
+        }
+        s
+    };
+    let run_on = |input: String| {
+        let (code, out, err) = run_stdin(&["extract", "--input", "jsonl"], input.as_bytes());
+        assert_eq!(code, 0, "{err}");
+        gist(&out)
+    };
+    let plain = run_on(variant(&|t| t.to_string()));
+    assert_eq!(plain, run_on(variant(&|t| format!("\u{feff}{t}"))), "BOM");
+    assert_eq!(plain, run_on(variant(&|t| t.replace('\n', "\r"))), "CR");
+}

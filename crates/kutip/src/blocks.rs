@@ -5,23 +5,31 @@
 //! Decisions: boilerplate, caption and dateline markers are in `data/*.tsv`; a heading is a
 //! short line without closing punctuation that is followed by more text.
 
-use crate::doc::{Block, BlockKind};
+use crate::doc::{is_line_break, is_space, Block, BlockKind};
 use crate::lexicon::LEX;
 
-/// Lines of `text` as trimmed byte ranges (empty lines skipped).
+/// Lines of `text` as trimmed byte ranges (empty lines skipped). Lines end at any line break
+/// (`doc::is_line_break`: LF, CRLF, CR, U+2028/2029); the BOM and zero-width spaces are
+/// trimmed like spaces (`doc::is_space`).
 fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        let start = pos;
-        pos += line.len();
-        let lead = line.len() - line.trim_start().len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
+    let mut start = 0;
+    let mut push = |s: usize, e: usize| {
+        let line = &text[s..e];
+        let trimmed = line.trim_start_matches(is_space);
+        let lead = line.len() - trimmed.len();
+        let trimmed = trimmed.trim_end_matches(is_space);
+        if !trimmed.is_empty() {
+            out.push((s + lead, s + lead + trimmed.len()));
         }
-        out.push((start + lead, start + lead + trimmed.len()));
+    };
+    for (i, c) in text.char_indices() {
+        if is_line_break(c) {
+            push(start, i);
+            start = i + c.len_utf8();
+        }
     }
+    push(start, text.len());
     out
 }
 
@@ -69,7 +77,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 out.push(Block {
                     kind: BlockKind::Dateline,
                     start: s,
-                    end: s + line[..len].trim_end().len(),
+                    end: s + line[..len].trim_end_matches(is_space).len(),
                 });
                 if s + len < e {
                     out.push(Block {

@@ -3,6 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Space for analysis: Unicode white space and the invisible format characters that pages
+/// and editors leave in text (a byte-order mark, zero-width space, word joiner). They separate
+/// tokens and are trimmed from lines, but stay in the text, so offsets keep pointing into the
+/// bytes as given.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{2060}')
+}
+
+/// A line break: LF, CR (old Mac files; CRLF is one break), and the Unicode line and
+/// paragraph separators. (NEL, U+0085, is not one: it turns up inside doubly encoded text.)
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {

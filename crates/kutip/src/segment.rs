@@ -10,7 +10,7 @@
 //!   sentence they close), never before a lower-case word, and never inside a quotation that
 //!   closes later in the same block (a TeX "``" pairs only with "''").
 
-use crate::doc::{Analysis, Block, Sentence, TokKind, Token};
+use crate::doc::{is_space, Analysis, Block, Sentence, TokKind, Token};
 use crate::lexicon::{AbbrevKind, LEX};
 
 fn is_quote_char(c: char) -> bool {
@@ -108,14 +108,14 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
             Some(c) => c,
             None => break,
         };
-        if c.is_whitespace() {
+        if is_space(c) {
             i += c.len_utf8();
             continue;
         }
         let rest = &text[i..end];
         // URLs
         if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
-            let ws = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let ws = rest.find(is_space).unwrap_or(rest.len());
             let e = trim_url_end(text, i, i + ws);
             if e > i + 4 {
                 push(out, i, e, TokKind::Url);
@@ -295,7 +295,7 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
         // TeX-style quotation marks: "``" opens, "''" after a word closes.
         if rest.starts_with("``") || (rest.starts_with("''") && i > start) {
             let open = c == '`';
-            if open || sc.char_before(i).is_some_and(|p| !p.is_whitespace()) {
+            if open || sc.char_before(i).is_some_and(|p| !is_space(p)) {
                 push_quote(out, i, i + 2, open);
                 i += 2;
                 continue;
@@ -304,9 +304,9 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
         if is_quote_char(c) {
             let prev = sc.char_before(i);
             let next = sc.char_at(i + c.len_utf8());
-            let space_before = prev.is_none_or(|p| p.is_whitespace() || is_open_bracket(p));
+            let space_before = prev.is_none_or(|p| is_space(p) || is_open_bracket(p));
             let space_after = next.is_none_or(|n| {
-                n.is_whitespace() || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']')
+                is_space(n) || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']')
             });
             let open = if space_before && !space_after {
                 true

@@ -34,7 +34,7 @@ fn check(text: &str) {
     }
 }
 
-const ALPHABET: &str = "[a-zA-Z0-9 .,;:!?\"“”‘’'«»()\\-/@#%\n…Rpé²]{0,200}";
+const ALPHABET: &str = "[a-zA-Z0-9 .,;:!?\"“”‘’'«»()\\-/@#%\n\r\u{feff}\u{200b}…Rpé²]{0,200}";
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
@@ -53,8 +53,22 @@ proptest! {
         Just("“Kami siap,” kata Menteri Budi."), Just(" ujarnya. "), Just("Lebih dari 1.200 orang tewas"),
         Just(", menurut Kementerian Kesehatan. "), Just("\n"), Just("Baca juga: X\n"), Just("Rp 15 triliun"),
         Just("\""), Just("”"), Just("Dr. "), Just("(6/5/2024)"), Just("sekitar 2,5 juta"), Just("Ia mengatakan "),
+        Just("\u{feff}"), Just("\r"), Just("\r\n"), Just("\u{2028}"), Just(" kata Budi Santoso"), Just("Menurut "),
     ], 0..30)) {
         check(&parts.concat());
+    }
+
+    /// Truncated scraped articles end in the middle of an attribution.
+    #[test]
+    fn documents_that_stop_after_a_cue(parts in proptest::collection::vec(prop_oneof![
+        Just("“Kami siap,” "), Just("Menteri Budi "), Just("Ia "), Just("\r\n"), Just("\u{feff}"),
+        Just("Warga resah. "), Just(", "), Just("Sebanyak 12 orang "),
+    ], 0..8), cue in prop_oneof![
+        Just("meminta"), Just("mendesak"), Just("menuntut"), Just("mengajak"), Just("memerintahkan"),
+        Just("menginstruksikan"), Just("mengimbau"), Just("mengatakan"), Just("kata"), Just("ujarnya"),
+        Just("menurut"), Just("Menurut"), Just("bahwa"), Just("“"),
+    ]) {
+        check(&format!("{}{cue}", parts.concat()));
     }
 }
 
@@ -74,4 +88,71 @@ fn large_document_in_bounded_time() {
     let l = kutip::extract("big", &text, kutip::Meta::default());
     assert!(!l.blocks.is_empty());
     assert!(t.elapsed().as_secs() < 60);
+}
+
+/// Quotes and figures as (kind, text, speaker) and (text, value, source), offsets moved by
+/// `shift`.
+fn summary(text: &str, shift: usize) -> (Vec<String>, Vec<String>) {
+    let l = kutip::extract("s", text, kutip::Meta::default());
+    let q = l
+        .quotes
+        .iter()
+        .map(|q| {
+            format!(
+                "{}..{} {:?} {} {:?}",
+                q.start - shift,
+                q.end - shift,
+                q.kind,
+                q.text,
+                q.speaker.as_ref().map(|s| &s.name)
+            )
+        })
+        .collect();
+    let f = l
+        .figures
+        .iter()
+        .map(|f| {
+            format!(
+                "{}..{} {} {:?} {:?}",
+                f.start - shift,
+                f.end - shift,
+                f.text,
+                f.value,
+                f.source.as_ref().map(|s| &s.name)
+            )
+        })
+        .collect();
+    (q, f)
+}
+
+#[test]
+fn a_bom_and_other_line_endings_change_nothing_but_offsets() {
+    let lf = "JAKARTA, KOMPAS.com - Banjir merendam 1.200 rumah di Demak, menurut BPBD.\n\nBupati Demak Eisti'anah mengatakan bahwa pengungsi sudah dievakuasi.\n“Kami siapkan dapur umum,” ujarnya.\nBaca juga: Banjir Lagi\n";
+    let reference = summary(lf, 0);
+    assert!(!reference.0.is_empty() && !reference.1.is_empty());
+    for (name, text, shift) in [
+        ("BOM", format!("\u{feff}{lf}"), 3),
+        ("CR", lf.replace('\n', "\r"), 0),
+        ("CRLF", lf.replace('\n', "\r\n"), 0),
+        ("U+2028", lf.replace('\n', "\u{2028}"), 0),
+    ] {
+        let got = summary(&text, shift);
+        if name == "CRLF" || name == "U+2028" {
+            // line endings of other lengths move the offsets after them: compare the texts
+            let texts = |v: &[String]| {
+                v.iter()
+                    .map(|s| {
+                        s.split_once(' ')
+                            .map(|x| x.1.to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(texts(&got.0), texts(&reference.0), "{name}");
+            assert_eq!(texts(&got.1), texts(&reference.1), "{name}");
+        } else {
+            assert_eq!(got, reference, "{name}");
+        }
+        check(&text);
+    }
 }
