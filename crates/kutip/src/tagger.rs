@@ -790,7 +790,10 @@ impl Model {
             return Err(ModelError::Version(version));
         }
         let hl = u32_at(12)? as usize;
-        let hbytes = b.get(16..16 + hl).ok_or(ModelError::Truncated)?;
+        let hbytes = 16usize
+            .checked_add(hl)
+            .and_then(|e| b.get(16..e))
+            .ok_or(ModelError::Truncated)?;
         let crc_ok = || {
             b.len() >= 4 && crc32fast::hash(&b[..b.len() - 4]) == u32_at(b.len() - 4).unwrap_or(0)
         };
@@ -801,7 +804,18 @@ impl Model {
         };
         let nl = header.labels.len();
         let nf = header.n_features;
-        let need = 16 + hl + nf * 8 + (nf * nl + (nl + 1) * nl) * 4 + 4;
+        // every size is checked against the file before anything is allocated or indexed: a
+        // header may claim anything, even with a valid checksum
+        let need = (|| {
+            let hashes = nf.checked_mul(8)?;
+            let weights = nf.checked_mul(nl)?.checked_add((nl + 1).checked_mul(nl)?)?;
+            16usize
+                .checked_add(hl)?
+                .checked_add(hashes)?
+                .checked_add(weights.checked_mul(4)?)?
+                .checked_add(4)
+        })()
+        .ok_or_else(|| ModelError::Header(format!("{nf} features do not fit in a file")))?;
         if b.len() < need {
             return Err(ModelError::Truncated);
         }
@@ -1275,6 +1289,22 @@ mod tests {
             Model::from_bytes(b"PK\x03\x04 zip file"),
             Err(ModelError::Magic)
         ));
+        // a crafted header whose sizes overflow, with a valid checksum, is refused
+        for n in [1usize << 62, usize::MAX / 4, usize::MAX] {
+            let mut h = m.header.clone();
+            h.n_features = n;
+            let hj = serde_json::to_vec(&h).unwrap();
+            let mut f = bytes[..12].to_vec();
+            f.extend_from_slice(&(hj.len() as u32).to_le_bytes());
+            f.extend_from_slice(&hj);
+            f.extend_from_slice(&[0u8; 64]);
+            let crc = crc32fast::hash(&f);
+            f.extend_from_slice(&crc.to_le_bytes());
+            assert!(Model::from_bytes(&f).is_err(), "{n}");
+        }
+        let mut f = bytes.clone();
+        f[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Model::from_bytes(&f).is_err());
     }
 
     #[test]
