@@ -190,11 +190,12 @@ pub fn serve(a: ServeArgs) -> Result<bool> {
 
 pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let t0 = Instant::now();
-    let mut store = SqliteStore::open(&a.db)?;
+    let at = || a.db.display().to_string();
+    let mut store = SqliteStore::open(&a.db).with_context(at)?;
     load_aliases(&mut store, a.aliases.as_deref())?;
     // unchanged documents are recognised through a second, read-only connection, so that
     // extraction of the next batch overlaps the writing of the previous one
-    let reader = SqliteStore::open_read_only(&a.db)?;
+    let reader = SqliteStore::open_read_only(&a.db).with_context(at)?;
     let model = a
         .model
         .as_deref()
@@ -213,10 +214,11 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     };
     // batches extracted by this thread are written by the writer thread
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DocIn>>(2);
+    let db_name = at();
     let writer = std::thread::spawn(move || -> Result<(IngestStats, SqliteStore)> {
         let mut stats = IngestStats::default();
         for batch in rx {
-            stats += store.ingest(&batch)?;
+            stats += store.ingest(&batch).with_context(|| db_name.clone())?;
         }
         Ok((stats, store))
     });
@@ -265,7 +267,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         let mut todo = Vec::with_capacity(docs.len());
         for d in docs {
             let h = kutip_store::doc_hash(&d.text, &d.meta);
-            if reader.has(&d.id, &h)? {
+            if reader.has(&d.id, &h).with_context(at)? {
                 unchanged += 1;
             } else {
                 todo.push((d, h));
@@ -320,9 +322,9 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     pb.finish_and_clear();
     let secs = t0.elapsed().as_secs_f64();
     let docs = stats.new + stats.changed + stats.unchanged;
-    let [nd, nq, nf, ns] = store.counts()?;
+    let [nd, nq, nf, ns] = store.counts().with_context(at)?;
     drop(reader);
-    store.checkpoint()?;
+    store.checkpoint().with_context(at)?;
     drop(store);
     let size: u64 = ["", "-wal"]
         .iter()
@@ -440,7 +442,8 @@ fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Res
 }
 
 pub fn query(a: &QueryArgs) -> Result<bool> {
-    let mut store = SqliteStore::open_read_only(&a.db)?;
+    let mut store =
+        SqliteStore::open_read_only(&a.db).with_context(|| a.db.display().to_string())?;
     load_aliases(&mut store, a.aliases.as_deref())?;
     let t = Instant::now();
     let n = match &a.what {
@@ -594,7 +597,7 @@ pub fn query(a: &QueryArgs) -> Result<bool> {
 }
 
 pub fn export(db: &Path, dir: &Path) -> Result<bool> {
-    let store = SqliteStore::open_read_only(db)?;
+    let store = SqliteStore::open_read_only(db).with_context(|| db.display().to_string())?;
     let (q, f) = kutip_store::export::parquet(store.connection(), dir)
         .with_context(|| format!("exporting to {}", dir.display()))?;
     eprintln!(
@@ -603,4 +606,22 @@ pub fn export(db: &Path, dir: &Path) -> Result<bool> {
         dir.join("figures.parquet").display()
     );
     Ok(true)
+}
+
+/// `kutip check`: a full integrity check of a ledger database.
+pub fn check(db: &Path) -> Result<bool> {
+    let problems = SqliteStore::check(db).with_context(|| db.display().to_string())?;
+    if problems.is_empty() {
+        println!("{}: ok", db.display());
+        return Ok(true);
+    }
+    for p in &problems {
+        println!("{}: {p}", db.display());
+    }
+    eprintln!(
+        "kutip: {}: {} problem(s); restore a copy or ingest again into a new file",
+        db.display(),
+        problems.len()
+    );
+    Ok(false)
 }

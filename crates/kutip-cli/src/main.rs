@@ -84,6 +84,11 @@ enum Cmd {
         #[arg(long)]
         parquet: std::path::PathBuf,
     },
+    /// Check a ledger database thoroughly (`PRAGMA integrity_check`); exit 1 when damaged.
+    Check {
+        #[arg(long, default_value = "ledger.db")]
+        db: std::path::PathBuf,
+    },
     /// HTTP API and web page (extract articles; search the ledger when --db is given).
     Serve(corpus::ServeArgs),
     /// Train the statement tagger on a PFSA-ID file and write a model file.
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
         Cmd::Serve(a) => corpus::serve(a),
         Cmd::Query(a) => corpus::query(&a),
         Cmd::Export { db, parquet } => corpus::export(&db, &parquet),
+        Cmd::Check { db } => corpus::check(&db),
         Cmd::Tag { file, model } => eval::tag_file(&file, model.as_deref()),
         Cmd::Train(a) => train::train(&a),
     };

@@ -156,3 +156,121 @@ fn a_bom_or_old_mac_line_endings_change_no_detik_ledger() {
     assert_eq!(plain, run_on(variant(&|t| format!("\u{feff}{t}"))), "BOM");
     assert_eq!(plain, run_on(variant(&|t| t.replace('\n', "\r"))), "CR");
 }
+
+fn count(db: &std::path::Path, table: &str) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_repeated_id_keeps_the_first_document_on_every_run() {
+    let d = tmp("dupid");
+    let f = d.join("in.jsonl");
+    std::fs::write(
+        &f,
+        "{\"id\":\"a\",\"text\":\"“Stok beras aman,” kata Budi Santoso.\"}\n\
+         {\"id\":\"b\",\"text\":\"Harga naik, kata Siti Aminah.\"}\n\
+         {\"id\":\"a\",\"text\":\"“Stok gula menipis,” kata Agus Wirawan.\"}\n",
+    )
+    .unwrap();
+    let db = d.join("l.db");
+    let (db_s, f_s) = (db.to_str().unwrap(), f.to_str().unwrap());
+    for run_no in 0..3 {
+        let (code, _, err) = run(&["ingest", "--db", db_s, f_s]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("in.jsonl:3") && err.contains("in.jsonl:1") && err.contains("\"a\""),
+            "run {run_no}: {err}"
+        );
+        assert!(err.contains("1 duplicate ids"), "{err}");
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let text: String = c
+            .query_row("SELECT text FROM quotes WHERE doc_id = 'a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(text, "Stok beras aman", "run {run_no}");
+        // the summary's totals are what the database holds
+        assert!(
+            err.contains(&format!(
+                "{db_s}: 2 documents, {} statements",
+                count(&db, "quotes")
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn two_ingests_on_a_new_file_both_finish() {
+    let d = tmp("race");
+    let mut corpus = String::new();
+    for k in 0..400 {
+        corpus.push_str(
+            &serde_json::json!({
+                "id": format!("d{k}"),
+                "text": format!("“Harga beras naik {k} persen,” kata Budi Santoso{k}. Sebanyak {k} rumah terendam."),
+            })
+            .to_string(),
+        );
+        corpus.push('\n');
+    }
+    let f = d.join("c.jsonl");
+    std::fs::write(&f, corpus).unwrap();
+    for round in 0..3 {
+        let db = d.join(format!("l{round}.db"));
+        let spawn = || {
+            kutip()
+                .args(["ingest", "--batch", "50", "--db"])
+                .arg(&db)
+                .arg(&f)
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        for c in [a, b] {
+            let o = c.wait_with_output().unwrap();
+            assert!(
+                o.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        assert_eq!(count(&db, "documents"), 400);
+        assert_eq!(count(&db, "quotes"), 400);
+    }
+}
+
+#[test]
+fn a_damaged_ledger_is_refused_and_check_lists_the_damage() {
+    let d = tmp("damage");
+    let mut corpus = String::new();
+    for k in 0..300 {
+        corpus.push_str(
+            &serde_json::json!({"id": format!("d{k}"), "text": format!("“Harga naik {k} persen,” kata Budi Santoso{k}.")})
+                .to_string(),
+        );
+        corpus.push('\n');
+    }
+    let f = d.join("c.jsonl");
+    std::fs::write(&f, corpus).unwrap();
+    let db = d.join("l.db");
+    let (db_s, f_s) = (db.to_str().unwrap(), f.to_str().unwrap());
+    assert_eq!(run(&["ingest", "--db", db_s, f_s]).0, 0);
+    let (code, out, _) = run(&["check", "--db", db_s]);
+    assert_eq!((code, out.trim()), (0, format!("{db_s}: ok").as_str()));
+    let mut b = std::fs::read(&db).unwrap();
+    let mid = b.len() / 2;
+    for (i, x) in b[mid..mid + 8192].iter_mut().enumerate() {
+        *x = (i * 13 % 251) as u8;
+    }
+    std::fs::write(&db, &b).unwrap();
+    let (code, _, err) = run(&["ingest", "--db", db_s, f_s]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(db_s) && err.contains("damaged"), "{err}");
+    assert_eq!(err.matches("damaged").count(), 1, "said once: {err}");
+    let (code, _, _) = run(&["check", "--db", db_s]);
+    assert_eq!(code, 1);
+}

@@ -20,8 +20,18 @@ use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    /// An SQLite error, its message once.
+    #[error("{0}")]
+    Sql(String),
+    /// Another connection held the write lock for longer than the writer waits.
+    #[error("another process is writing to this ledger (a `kutip ingest`, or a server started with --ingest-token) and did not finish within {} s; try again when it is done", WRITE_WAIT.as_secs())]
+    Busy,
+    /// The file is not a database, or its pages are damaged.
+    #[error("the database is damaged: {0} (`kutip check --db FILE` lists the problems; restore a copy or ingest again into a new file)")]
+    Corrupt(String),
+    /// The batch was given up before its commit (see [`SqliteStore::ingest_with`]).
+    #[error("the batch was given up before it was committed")]
+    Cancelled,
     #[error("{0}")]
     Invalid(String),
     #[error("parquet: {0}")]
@@ -31,6 +41,20 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::Busy,
+            Some(C::DatabaseCorrupt | C::NotADatabase) => Error::Corrupt(e.to_string()),
+            _ => Error::Sql(e.to_string()),
+        }
+    }
+}
+
+/// How long a writer waits for another writer's transaction (one batch) to end.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A document to ingest: its content hash, its size and the ledger extracted from it.
 pub struct DocIn {
@@ -201,7 +225,81 @@ pub trait Store {
 
 pub struct SqliteStore {
     conn: Connection,
+    /// Speaker identities in memory, as of `data_version`.
     resolver: Resolver,
+    /// `PRAGMA data_version` when `resolver` was read: another connection's commit changes it.
+    data_version: Option<i64>,
+}
+
+/// Check the pages of a database (`quick_check` or `integrity_check`).
+fn check_pages(conn: &Connection, pragma: &str) -> Result<()> {
+    let first: String = conn.query_row(&format!("PRAGMA {pragma}(1)"), [], |r| r.get(0))?;
+    if first == "ok" {
+        Ok(())
+    } else {
+        Err(Error::Corrupt(first))
+    }
+}
+
+/// Put the database in WAL mode. Changing the mode does not wait for another connection's
+/// lock (two processes creating one file race here), so it is retried until the mode is WAL.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let t0 = std::time::Instant::now();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        // an in-memory database (":memory:", for tests) keeps its journal in memory
+        if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") {
+            return Ok(());
+        }
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(m) => {
+                return Err(Error::Invalid(format!(
+                    "the database cannot use a write-ahead log (journal mode {m})"
+                )))
+            }
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && t0.elapsed() < WRITE_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+/// Every speaker identity with its name forms and roles.
+fn load_speakers(conn: &Connection) -> Result<Resolver> {
+    let mut r = Resolver::default();
+    let mut st = conn.prepare("SELECT id, name, kind FROM speakers ORDER BY id")?;
+    for row in st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, name, kind) = row?;
+        r.load_identity(id, name, kind);
+    }
+    let mut st = conn.prepare("SELECT name, speaker_id FROM speaker_names ORDER BY rowid")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (n, id) = row?;
+        r.load_form(&n, id);
+    }
+    let mut st = conn.prepare("SELECT speaker_id, role FROM speaker_roles")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, role) = row?;
+        r.load_role(id, &role);
+    }
+    Ok(r)
 }
 
 fn enum_name<T: Serialize>(t: &T) -> String {
@@ -271,19 +369,22 @@ fn fts_query(text: &str) -> String {
 }
 
 impl SqliteStore {
-    /// Open (or create) a ledger database and bring its schema up to date.
+    /// Open (or create) a ledger database for writing: its pages are checked (`PRAGMA
+    /// quick_check`) and its schema brought up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(WRITE_WAIT)?;
+        check_pages(&conn, "quick_check")?;
+        use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut s = SqliteStore {
             conn,
             resolver: Resolver::default(),
+            data_version: None,
         };
         s.migrate()?;
-        s.load_speakers()?;
+        s.reload_speakers()?;
         Ok(s)
     }
 
@@ -311,9 +412,36 @@ impl SqliteStore {
         let mut s = SqliteStore {
             conn,
             resolver: Resolver::default(),
+            data_version: None,
         };
-        s.load_speakers()?;
+        s.reload_speakers()?;
         Ok(s)
+    }
+
+    /// A full check of the database (`PRAGMA integrity_check`): the problems found, none when
+    /// it is sound.
+    pub fn check(path: &Path) -> Result<Vec<String>> {
+        if !path.exists() {
+            return Err(Error::Invalid(format!(
+                "{}: no such ledger database",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let rows = (|| -> rusqlite::Result<Vec<String>> {
+            let mut st = conn.prepare("PRAGMA integrity_check")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match rows {
+            Ok(rows) => Ok(rows.into_iter().filter(|r| r != "ok").collect()),
+            // so damaged that the check itself stops: that is its finding
+            Err(e) => match Error::from(e) {
+                Error::Corrupt(m) => Ok(vec![m]),
+                other => Err(other),
+            },
+        }
     }
 
     /// Move the write-ahead log into the database file and truncate it (end of an ingest),
@@ -332,58 +460,37 @@ impl SqliteStore {
         &self.conn
     }
 
+    /// Apply the migrations not yet applied, each in a write transaction that re-reads the
+    /// version under the lock, so two processes opening a new file do not both create it.
     fn migrate(&mut self) -> Result<()> {
-        let v: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if v as usize > schema::MIGRATIONS.len() {
-            return Err(Error::Invalid(format!(
-                "database schema version {v} is newer than this kutip ({})",
-                schema::MIGRATIONS.len()
-            )));
-        }
-        for (i, m) in schema::MIGRATIONS.iter().enumerate().skip(v as usize) {
-            let tx = self.conn.transaction()?;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let v: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            let v = v as usize;
+            if v > schema::MIGRATIONS.len() {
+                return Err(Error::Invalid(format!(
+                    "database schema version {v} is newer than this kutip ({})",
+                    schema::MIGRATIONS.len()
+                )));
+            }
+            let Some(m) = schema::MIGRATIONS.get(v) else {
+                return Ok(());
+            };
             tx.execute_batch(m)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.pragma_update(None, "user_version", (v + 1) as i64)?;
             tx.commit()?;
         }
-        Ok(())
     }
 
-    fn load_speakers(&mut self) -> Result<()> {
-        let mut r = Resolver::default();
-        let mut st = self
-            .conn
-            .prepare("SELECT id, name, kind FROM speakers ORDER BY id")?;
-        for row in st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })? {
-            let (id, name, kind) = row?;
-            r.load_identity(id, name, kind);
-        }
-        let mut st = self
-            .conn
-            .prepare("SELECT name, speaker_id FROM speaker_names ORDER BY rowid")?;
-        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (n, id) = row?;
-            r.load_form(&n, id);
-        }
-        let mut st = self
-            .conn
-            .prepare("SELECT speaker_id, role FROM speaker_roles")?;
-        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (id, role) = row?;
-            r.load_role(id, &role);
-        }
-        drop(st);
-        let aliases = self.resolver.take_aliases();
-        r.set_aliases(aliases);
+    /// Read the speaker identities again (at open, after another connection wrote, after a
+    /// failed batch), keeping the alias file.
+    fn reload_speakers(&mut self) -> Result<()> {
+        let mut r = load_speakers(&self.conn)?;
+        r.set_aliases(self.resolver.take_aliases());
         self.resolver = r;
+        self.data_version = Some(data_version(&self.conn)?);
         Ok(())
     }
 
@@ -440,20 +547,42 @@ impl SqliteStore {
 const FIGURE_COLS: &str = "f.date, f.doc_id, f.text, f.value, f.qualifier, f.category, f.what, \
      coalesce(s.name, f.source), f.place, f.start, f.\"end\"";
 
-impl Store for SqliteStore {
-    fn has(&self, id: &str, hash: &str) -> Result<bool> {
-        let h: Option<String> = self
-            .conn
-            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(h.as_deref() == Some(hash))
+impl SqliteStore {
+    /// Store a batch in one transaction, asking `before_commit` at the end: when it answers
+    /// false (the client gave up, the deadline passed) nothing is committed and the result is
+    /// [`Error::Cancelled`]. After any failure the speakers in memory are read again, so that
+    /// nothing of the rolled-back batch lingers.
+    pub fn ingest_with(
+        &mut self,
+        docs: &[DocIn],
+        before_commit: &mut dyn FnMut() -> bool,
+    ) -> Result<IngestStats> {
+        let r = self.write_batch(docs, before_commit);
+        if r.is_err() {
+            self.reload_speakers()?;
+        }
+        r
     }
 
-    fn ingest(&mut self, docs: &[DocIn]) -> Result<IngestStats> {
+    /// One batch in one write transaction. The write lock is taken first (`BEGIN IMMEDIATE`:
+    /// a second writer waits its turn instead of failing at once), then the speakers in
+    /// memory are read again if another connection has written since they were read.
+    fn write_batch(
+        &mut self,
+        docs: &[DocIn],
+        before_commit: &mut dyn FnMut() -> bool,
+    ) -> Result<IngestStats> {
         let mut stats = IngestStats::default();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let dv = data_version(&tx)?;
+        if Some(dv) != self.data_version {
+            let mut r = load_speakers(&tx)?;
+            r.set_aliases(self.resolver.take_aliases());
+            self.resolver = r;
+            self.data_version = Some(dv);
+        }
         {
             let mut ins_doc = tx.prepare_cached(
                 "INSERT INTO documents (id, hash, title, date, url, outlet, bytes, n_quotes, n_figures)
@@ -632,8 +761,27 @@ impl Store for SqliteStore {
                 }
             }
         }
+        if !before_commit() {
+            return Err(Error::Cancelled);
+        }
         tx.commit()?;
         Ok(stats)
+    }
+}
+
+impl Store for SqliteStore {
+    fn ingest(&mut self, docs: &[DocIn]) -> Result<IngestStats> {
+        self.ingest_with(docs, &mut || true)
+    }
+
+    fn has(&self, id: &str, hash: &str) -> Result<bool> {
+        let h: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(h.as_deref() == Some(hash))
     }
 
     fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>> {
@@ -990,6 +1138,112 @@ mod store_tests {
             bytes: text.len(),
             ledger: kutip::extract(id, text, meta),
         }
+    }
+
+    fn tmp_db(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("kutip-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("l.db")
+    }
+
+    /// (speaker id, speaker name stored with the quote, identity's name) of every quote.
+    fn quote_speakers(s: &SqliteStore) -> Vec<(i64, String, String)> {
+        let mut st = s
+            .conn
+            .prepare(
+                "SELECT q.speaker_id, q.speaker_name, s.name FROM quotes q
+                 JOIN speakers s ON s.id = q.speaker_id ORDER BY q.doc_id",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn two_writers_on_one_ledger_keep_speakers_apart() {
+        let p = tmp_db("two-writers");
+        // the server's writer opens first and keeps its speakers in memory ...
+        let mut server = SqliteStore::open(&p).unwrap();
+        // ... then another process writes a new speaker
+        let mut cli = SqliteStore::open(&p).unwrap();
+        cli.ingest(&[ledger(
+            "a",
+            "2025-01-02",
+            "“Stok beras aman sampai Lebaran,” kata Budi Santoso.",
+        )])
+        .unwrap();
+        // the server's next batch must neither collide with nor reuse that identity
+        server
+            .ingest(&[ledger(
+                "b",
+                "2025-01-03",
+                "“Harga cabai turun pekan ini,” kata Siti Aminah.",
+            )])
+            .unwrap();
+        let q = quote_speakers(&server);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_ne!(q[0].0, q[1].0);
+        assert_eq!(q[0].2, "Budi Santoso");
+        assert_eq!(q[1].2, "Siti Aminah");
+        // and the other way round
+        cli.ingest(&[ledger(
+            "c",
+            "2025-01-04",
+            "“Kami terus memantau harga,” kata Siti Aminah.",
+        )])
+        .unwrap();
+        let q = quote_speakers(&cli);
+        assert_eq!(q[2].0, q[1].0, "the same person, the same identity: {q:?}");
+    }
+
+    #[test]
+    fn a_batch_given_up_before_its_commit_leaves_nothing() {
+        let p = tmp_db("cancel");
+        let mut s = SqliteStore::open(&p).unwrap();
+        let d = [ledger("a", "2025-01-02", "“Stok aman,” kata Budi Santoso.")];
+        assert!(matches!(
+            s.ingest_with(&d, &mut || false),
+            Err(Error::Cancelled)
+        ));
+        assert_eq!(s.counts().unwrap(), [0, 0, 0, 0]);
+        // memory was rolled back too: the next batch starts the identities afresh
+        s.ingest(&[ledger("b", "2025-01-02", "“Harga naik,” kata Siti Aminah.")])
+            .unwrap();
+        let q = quote_speakers(&s);
+        assert_eq!((q.len(), q[0].2.as_str()), (1, "Siti Aminah"));
+        assert_eq!(s.counts().unwrap(), [1, 1, 0, 1]);
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_for_writing() {
+        let p = tmp_db("damaged");
+        {
+            let mut s = SqliteStore::open(&p).unwrap();
+            let docs: Vec<DocIn> = (0..200)
+                .map(|k| {
+                    ledger(
+                        &format!("d{k}"),
+                        "2025-01-02",
+                        &format!("“Harga beras naik {k} persen,” kata Budi Santoso{k}. Sebanyak {k} rumah terendam banjir."),
+                    )
+                })
+                .collect();
+            s.ingest(&docs).unwrap();
+            s.checkpoint().unwrap();
+        }
+        assert!(SqliteStore::check(&p).unwrap().is_empty());
+        let len = std::fs::metadata(&p).unwrap().len();
+        let mut b = std::fs::read(&p).unwrap();
+        let mid = (len / 2) as usize;
+        for (i, x) in b[mid..mid + 8192].iter_mut().enumerate() {
+            *x = (i * 7 % 251) as u8;
+        }
+        std::fs::write(&p, &b).unwrap();
+        assert!(matches!(SqliteStore::open(&p), Err(Error::Corrupt(_))));
+        assert!(!SqliteStore::check(&p).unwrap().is_empty());
     }
 
     #[test]
