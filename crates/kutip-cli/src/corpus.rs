@@ -140,14 +140,25 @@ pub struct ServeArgs {
     /// The ledger database to search (without it, only extraction and the article view).
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Address to listen on, `HOST:PORT` ("localhost:8080", "0.0.0.0:8080", "[::1]:8080").
     #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: std::net::SocketAddr,
+    addr: String,
     /// Largest accepted request body, in bytes.
     #[arg(long, default_value_t = 2 * 1024 * 1024)]
     body_limit: usize,
     /// Seconds a request may take.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Seconds to send a request's head; a kept-alive connection idle this long is closed.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Connections open at once; more are answered 503.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+    /// Extractions running at once (default: the number of cores); as many more may wait,
+    /// further ones are answered 503 with Retry-After.
+    #[arg(long)]
+    workers: Option<usize>,
     /// Enable POST /v1/ingest, guarded by this bearer token (or KUTIP_INGEST_TOKEN).
     #[arg(long, env = "KUTIP_INGEST_TOKEN", hide_env_values = true)]
     ingest_token: Option<String>,
@@ -177,6 +188,12 @@ pub fn serve(a: ServeArgs) -> Result<bool> {
         addr: a.addr,
         body_limit: a.body_limit,
         timeout: std::time::Duration::from_secs(a.timeout.max(1)),
+        header_timeout: std::time::Duration::from_secs(a.header_timeout.max(1)),
+        max_connections: a.max_connections.max(1),
+        workers: a
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1),
         ingest_token: a.ingest_token.filter(|t| !t.is_empty()),
         aliases: read_aliases(a.aliases.as_deref())?,
         model,

@@ -15,7 +15,12 @@ struct Server {
 impl Server {
     fn start(args: &[&str]) -> Server {
         let mut child = common::kutip()
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .arg("serve")
+            .args(if args.contains(&"--addr") {
+                &[][..]
+            } else {
+                &["--addr", "127.0.0.1:0"][..]
+            })
             .args(args)
             .stderr(Stdio::piped())
             .spawn()
@@ -253,4 +258,241 @@ fn ingest_needs_the_token_and_queries_see_it() {
     );
     assert_eq!(st, 403, "{body}");
     assert_eq!(srv.stop(), 0);
+}
+
+/// Send raw bytes, read until the server closes (or `wait` passes): (response, seconds).
+fn raw(addr: &str, bytes: &[u8], wait: u64) -> (String, f64) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(wait)))
+        .unwrap();
+    let t = std::time::Instant::now();
+    let _ = s.write_all(bytes);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        t.elapsed().as_secs_f64(),
+    )
+}
+
+fn status_and_body(resp: &str) -> (u16, serde_json::Value) {
+    let status = resp
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
+    (status, json(body))
+}
+
+#[test]
+fn hostile_clients_are_answered_in_json_and_shed() {
+    let srv = Server::start(&["--header-timeout", "1", "--addr", "localhost:0"]);
+    let a = srv.addr.clone();
+    // a body announced far past the limit is refused before it is read
+    let (r, secs) = raw(
+        &a,
+        b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc",
+        10,
+    );
+    let (st, e) = status_and_body(&r);
+    assert_eq!((st, e["error"]["status"].as_u64()), (413, Some(413)), "{r}");
+    assert!(secs < 2.0, "{secs}");
+    // what the HTTP engine itself refuses is JSON too
+    for (req, code) in [
+        (b"NOT HTTP AT ALL\r\n\r\n".to_vec(), 400u16),
+        (b"GET / HTTP/1.1\r\nHost x\r\n\r\n".to_vec(), 400),
+        (
+            [
+                b"GET /v1/quotes?text=".as_slice(),
+                &[b'a'; 20_000],
+                b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            ]
+            .concat(),
+            414,
+        ),
+        (
+            [
+                b"GET / HTTP/1.1\r\nHost: x\r\nX-A: ".as_slice(),
+                &[b'a'; 30_000],
+                b"\r\n\r\n",
+            ]
+            .concat(),
+            431,
+        ),
+        (
+            [
+                b"GET / HTTP/1.1\r\nHost: x\r\nX-A: ".as_slice(),
+                &[b'a'; 700_000],
+                b"\r\n\r\n",
+            ]
+            .concat(),
+            431,
+        ),
+    ] {
+        let (r, _) = raw(&a, &req, 10);
+        let (st, e) = status_and_body(&r);
+        assert_eq!(
+            (st, e["error"]["status"].as_u64()),
+            (code, Some(code as u64)),
+            "{r}"
+        );
+    }
+    // a NUL in a parameter is the client's error
+    let (st, body) = srv.request("GET", "/v1/quotes?text=a%00b", &[], b"");
+    assert_eq!(st, 400, "{body}");
+    // trickled headers and idle kept-alive connections are closed
+    let mut s = TcpStream::connect(&a).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let t = std::time::Instant::now();
+    let _ = s.write_all(b"GET / HT");
+    let mut buf = [0u8; 64];
+    assert_eq!(s.read(&mut buf).unwrap_or(0), 0);
+    assert!(
+        t.elapsed().as_secs_f64() < 5.0,
+        "trickle: {:?}",
+        t.elapsed()
+    );
+    let mut s = TcpStream::connect(&a).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let t = std::time::Instant::now();
+    let mut all = Vec::new();
+    let _ = s.read_to_end(&mut all);
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+    assert!(t.elapsed().as_secs_f64() < 5.0, "idle: {:?}", t.elapsed());
+    // the page and every response carry the protective headers
+    let (r, _) = raw(
+        &a,
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        10,
+    );
+    let head = r.split_once("\r\n\r\n").unwrap().0.to_ascii_lowercase();
+    for h in [
+        "x-content-type-options: nosniff",
+        "x-frame-options: deny",
+        "content-security-policy: default-src 'none'; script-src 'self'",
+    ] {
+        assert!(head.contains(h), "{h} in {head}");
+    }
+    assert_eq!(srv.stop(), 0);
+}
+
+#[test]
+fn load_is_shed_and_given_up_work_stops() {
+    let srv = Server::start(&["--workers", "1", "--timeout", "1"]);
+    let big: String = (0..20_000)
+        .map(|k| format!("“Harga naik {k} persen,” kata Budi Santoso{k} di Bandung. "))
+        .collect();
+    let addr = srv.addr.clone();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (a, b) = (addr.clone(), big.clone());
+            std::thread::spawn(move || {
+                let req = format!(
+                    "POST /v1/extract HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{b}",
+                    b.len()
+                );
+                raw(&a, req.as_bytes(), 30).0
+            })
+        })
+        .collect();
+    let answers: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let shed = answers
+        .iter()
+        .filter(|r| r.starts_with("HTTP/1.1 503"))
+        .collect::<Vec<_>>();
+    assert!(!shed.is_empty(), "{answers:?}");
+    for r in &shed {
+        assert!(r.to_ascii_lowercase().contains("retry-after: 1"), "{r}");
+        assert_eq!(status_and_body(r).1["error"]["status"], 503);
+    }
+    // the server is idle again at once: the given-up work has stopped
+    let (st, _) = srv.request("GET", "/healthz", &[], b"");
+    assert_eq!(st, 200);
+    assert_eq!(srv.stop(), 0);
+}
+
+#[test]
+fn an_http_ingest_after_a_cli_ingest_keeps_its_speaker_and_a_timed_out_one_commits_nothing() {
+    let dir = common::tmp("two-writers-http");
+    let db = dir.join("l.db");
+    let db_s = db.to_str().unwrap();
+    let srv = Server::start(&["--db", db_s, "--ingest-token", "t", "--timeout", "2"]);
+    // another process writes to the ledger the server has open
+    let f = dir.join("a.jsonl");
+    std::fs::write(
+        &f,
+        "{\"id\":\"cli\",\"text\":\"“Stok beras aman,” kata Budi Santoso.\"}\n",
+    )
+    .unwrap();
+    let (code, _, err) = common::run(&["ingest", "--db", db_s, f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let doc = serde_json::json!({"id": "http", "text": "“Harga cabai turun,” kata Siti Aminah."})
+        .to_string();
+    let hdr = ["Content-Type: application/json", "Authorization: Bearer t"];
+    let (st, body) = srv.request("POST", "/v1/ingest", &hdr, doc.as_bytes());
+    assert_eq!(st, 200, "{body}");
+    let (_, body) = srv.request("GET", "/v1/quotes?limit=10", &[], b"");
+    let v = json(&body);
+    let who: Vec<(String, String)> = v["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["doc_id"].as_str().unwrap().to_string(),
+                q["speaker"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        who.contains(&("http".into(), "Siti Aminah".into())),
+        "{who:?}"
+    );
+    assert!(
+        who.contains(&("cli".into(), "Budi Santoso".into())),
+        "{who:?}"
+    );
+    // a batch that cannot finish within the timeout is answered 503 and not stored
+    let text: String = (0..40_000)
+        .map(|k| format!("“Harga naik {k} persen,” kata Agus Wirawan{k}. "))
+        .collect();
+    let batch: Vec<serde_json::Value> = (0..8)
+        .map(|k| serde_json::json!({"id": format!("slow{k}"), "text": text}))
+        .collect();
+    let srv2 = {
+        assert_eq!(srv.stop(), 0);
+        Server::start(&[
+            "--db",
+            db_s,
+            "--ingest-token",
+            "t",
+            "--timeout",
+            "1",
+            "--body-limit",
+            "100000000",
+        ])
+    };
+    let (st, body) = srv2.request(
+        "POST",
+        "/v1/ingest",
+        &hdr,
+        serde_json::Value::Array(batch).to_string().as_bytes(),
+    );
+    assert_eq!(st, 503, "{body}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c
+        .query_row(
+            "SELECT count(*) FROM documents WHERE id LIKE 'slow%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(srv2.stop(), 0);
 }

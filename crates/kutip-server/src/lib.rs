@@ -8,6 +8,9 @@
 //! connections; `POST /v1/ingest` exists only when the server is started with a token, and
 //! then requires it (`Authorization: Bearer ...`).
 
+mod jobs;
+pub mod net;
+
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -15,14 +18,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jobs::{CancelOnDrop, Job};
 use kutip_store::{DisagreementQuery, DocIn, FigureQuery, QuoteQuery, SqliteStore, Store};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
@@ -32,9 +35,15 @@ const OPENAPI: &str = include_str!("../assets/openapi.json");
 #[derive(Clone)]
 pub struct Config {
     pub db: Option<PathBuf>,
-    pub addr: SocketAddr,
+    /// `HOST:PORT`; a host name ("localhost") is resolved.
+    pub addr: String,
     pub body_limit: usize,
     pub timeout: Duration,
+    /// Time to send a request's head, and to start the next on a kept-alive connection.
+    pub header_timeout: Duration,
+    pub max_connections: usize,
+    /// Extractions (and HTTP ingests) running at once; as many more may wait, the rest get 503.
+    pub workers: usize,
     pub ingest_token: Option<String>,
     pub aliases: HashMap<String, String>,
     pub model: Option<Arc<kutip::tagger::Model>>,
@@ -58,17 +67,29 @@ impl ApiError {
             timed_out: false,
         }
     }
+    fn busy(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
     fn bad(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 }
 
 fn error_body(status: StatusCode, message: &str) -> Response {
-    (
+    let mut r = (
         status,
-        Json(json!({"error": {"status": status.as_u16(), "message": message}})),
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        net::error_json(status.as_u16(), message),
     )
-        .into_response()
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    r
 }
 
 impl IntoResponse for ApiError {
@@ -79,7 +100,28 @@ impl IntoResponse for ApiError {
 
 impl From<kutip_store::Error> for ApiError {
     fn from(e: kutip_store::Error) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        match e {
+            kutip_store::Error::Busy => ApiError::busy(e.to_string()),
+            _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+}
+
+impl From<kutip::ledger::Failure> for ApiError {
+    fn from(e: kutip::ledger::Failure) -> ApiError {
+        match e {
+            kutip::ledger::Failure::Stopped => ApiError {
+                timed_out: true,
+                ..ApiError::busy("the request was given up before the work was done")
+            },
+            kutip::ledger::Failure::Panic(m) => {
+                log(&format!("kutip serve: internal error: {m}"));
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error while analysing this document (a bug in kutip; the server log has the details)",
+                )
+            }
+        }
     }
 }
 
@@ -111,6 +153,9 @@ struct AppState {
     cfg: Config,
     pool: Option<Pool>,
     writer: Option<Mutex<SqliteStore>>,
+    /// Extraction work running (`cfg.workers` permits) and waiting (as many again).
+    running: Arc<tokio::sync::Semaphore>,
+    waiting: tokio::sync::Semaphore,
 }
 
 type Shared = Arc<AppState>;
@@ -121,18 +166,64 @@ async fn blocking<R: Send + 'static>(
     f: impl FnOnce() -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     match tokio::time::timeout(timeout, tokio::task::spawn_blocking(f)).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("internal error: {e}"),
-        )),
-        Err(_) => Err(ApiError {
-            timed_out: true,
-            ..ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the request took longer than {} s", timeout.as_secs_f64()),
-            )
-        }),
+        Ok(r) => r.unwrap_or_else(|e| Err(join_error(e))),
+        Err(_) => Err(timed_out(timeout)),
+    }
+}
+
+fn timed_out(timeout: Duration) -> ApiError {
+    ApiError {
+        timed_out: true,
+        ..ApiError::busy(format!(
+            "the request took longer than {} s",
+            timeout.as_secs_f64()
+        ))
+    }
+}
+
+fn join_error(e: tokio::task::JoinError) -> ApiError {
+    if e.is_panic() {
+        log(&format!(
+            "kutip serve: internal error: {}",
+            kutip::ledger::panic_message(e.into_panic().as_ref())
+        ));
+    }
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error (a bug in kutip; the server log has the details)",
+    )
+}
+
+/// Extraction work for one request: at most `cfg.workers` run at once and as many wait; more
+/// are turned away with 503. The work gets a [`Job`] that is cancelled when the deadline
+/// passes or the request goes away; work that has claimed its commit is waited for.
+async fn job<R: Send + 'static>(
+    st: &Shared,
+    f: impl FnOnce(&Job) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    let timeout = st.cfg.timeout;
+    let deadline = Instant::now() + timeout;
+    let Ok(_waiting) = st.waiting.try_acquire() else {
+        return Err(ApiError::busy(
+            "the server is busy with other documents; try again shortly",
+        ));
+    };
+    let permit = tokio::time::timeout_at(deadline.into(), st.running.clone().acquire_owned())
+        .await
+        .map_err(|_| timed_out(timeout))?
+        .map_err(|_| ApiError::busy("shutting down"))?;
+    let job = Arc::new(Job::new(deadline));
+    let _cancel = CancelOnDrop(job.clone());
+    let j = job.clone();
+    let mut handle = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f(&j)
+    });
+    match tokio::time::timeout_at(deadline.into(), &mut handle).await {
+        Ok(r) => r.unwrap_or_else(|e| Err(join_error(e))),
+        Err(_) if job.cancel() => Err(timed_out(timeout)),
+        // it is committing: the answer is what the commit gives
+        Err(_) => handle.await.unwrap_or_else(|e| Err(join_error(e))),
     }
 }
 
@@ -250,9 +341,14 @@ async fn extract(
     }
     let doc = parse_doc(&headers, &body)?;
     let model = st.cfg.model.clone();
-    let json = blocking(st.cfg.timeout, move || {
+    let json = job(&st, move |job| {
         let id = doc.id.clone().unwrap_or_else(|| "request".into());
-        let l = kutip::ledger::extract_with(&id, &doc.text, doc.meta(), model.as_deref());
+        let stop = || job.stopped();
+        let opts = kutip::ledger::Options {
+            model: model.as_deref(),
+            stop: Some(&stop),
+        };
+        let l = kutip::ledger::run(&id, &doc.text, doc.meta(), &opts)?;
         serde_json::to_vec(&l)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     })
@@ -282,8 +378,14 @@ fn limit(l: Option<usize>, default: usize) -> Result<usize, ApiError> {
 }
 
 /// An empty query parameter means "no filter".
-fn given(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+/// A control character (NUL and the like) in a parameter is a client error, not a query.
+fn given(v: Option<String>) -> Result<Option<String>, ApiError> {
+    match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().any(|c| c.is_control()) => Err(ApiError::bad(
+            "query parameters may not hold control characters (such as %00)",
+        )),
+        v => Ok(v),
+    }
 }
 
 #[derive(Deserialize)]
@@ -302,18 +404,18 @@ async fn quotes(
     q: Result<Query<QuotesParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
-    let kind = given(p.kind);
+    let kind = given(p.kind)?;
     if let Some(k) = &kind {
         if !matches!(k.as_str(), "direct" | "indirect" | "mixed") {
             return Err(ApiError::bad("kind must be direct, indirect or mixed"));
         }
     }
     let qq = QuoteQuery {
-        speaker: given(p.speaker),
-        text: given(p.text),
-        since: given(p.since),
-        until: given(p.until),
-        outlet: given(p.outlet),
+        speaker: given(p.speaker)?,
+        text: given(p.text)?,
+        since: given(p.since)?,
+        until: given(p.until)?,
+        outlet: given(p.outlet)?,
         kind,
         limit: limit(p.limit, 50)?,
     };
@@ -338,12 +440,12 @@ async fn figures(
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
     let fq = FigureQuery {
-        category: given(p.category),
-        what: given(p.what),
-        source: given(p.source),
-        place: given(p.place),
-        since: given(p.since),
-        until: given(p.until),
+        category: given(p.category)?,
+        what: given(p.what)?,
+        source: given(p.source)?,
+        place: given(p.place)?,
+        since: given(p.since)?,
+        until: given(p.until)?,
         limit: limit(p.limit, 200)?,
     };
     let rows = with_store(&st, move |s| s.figures(&fq)).await?;
@@ -395,13 +497,24 @@ async fn disagreements(
         return Err(ApiError::bad("window must be between 0 and 36500 days"));
     }
     let dq = DisagreementQuery {
-        category: given(p.category),
+        category: given(p.category)?,
         window_days: window,
         threshold,
         limit: limit(p.limit, 50)?,
     };
     let rows = with_store(&st, move |s| s.disagreements(&dq)).await?;
     Ok(Json(json!({ "disagreements": rows })))
+}
+
+/// Compare two secrets in time that does not depend on where they differ: their digests are
+/// compared byte by byte without stopping early.
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
 }
 
 async fn ingest(
@@ -413,19 +526,19 @@ async fn ingest(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if bearer.is_none() {
+    let Some(bearer) = bearer else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "ingest needs a token (Authorization: Bearer ...)",
         ));
-    }
+    };
     let Some(token) = &st.cfg.ingest_token else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "ingest over HTTP is disabled (start the server with --ingest-token)",
         ));
     };
-    if bearer != Some(token.as_str()) {
+    if !same_secret(bearer, token) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "missing or wrong ingest token (Authorization: Bearer ...)",
@@ -454,35 +567,51 @@ async fn ingest(
         Ok(v) => vec![serde_json::from_value(v).map_err(|e| ApiError::bad(e.to_string()))?],
         Err(e) => return Err(ApiError::bad(format!("invalid JSON body: {e}"))),
     };
-    if let Some((i, _)) = docs.iter().enumerate().find(|(_, d)| d.id.is_none()) {
-        return Err(ApiError::bad(format!("document {i} has no id")));
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(id) = d.id.as_deref() else {
+            return Err(ApiError::bad(format!("document {i} has no id")));
+        };
+        if let Some(j) = first.insert(id, i) {
+            return Err(ApiError::bad(format!(
+                "document {i} repeats the id {id:?} of document {j}; a batch holds each document once"
+            )));
+        }
     }
+    drop(first);
     let st2 = st.clone();
-    let stats = blocking(st.cfg.timeout, move || {
-        let ins: Vec<DocIn> = docs
-            .iter()
-            .map(|d| {
-                let id = d.id.clone().unwrap_or_default();
-                DocIn {
-                    hash: kutip_store::doc_hash(&d.text, &d.meta()),
-                    bytes: d.text.len(),
-                    ledger: kutip::ledger::extract_with(
-                        &id,
-                        &d.text,
-                        d.meta(),
-                        st2.cfg.model.as_deref(),
-                    ),
-                }
-            })
-            .collect();
+    let stats = job(&st, move |job| {
+        let stop = || job.stopped();
+        let opts = kutip::ledger::Options {
+            model: st2.cfg.model.as_deref(),
+            stop: Some(&stop),
+        };
+        let mut ins = Vec::with_capacity(docs.len());
+        for d in &docs {
+            let id = d.id.clone().unwrap_or_default();
+            ins.push(DocIn {
+                hash: kutip_store::doc_hash(&d.text, &d.meta()),
+                bytes: d.text.len(),
+                ledger: kutip::ledger::run(&id, &d.text, d.meta(), &opts)?,
+            });
+        }
         let w = st2
             .writer
             .as_ref()
-            .ok_or_else(|| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no ledger database"))?;
+            .ok_or_else(|| ApiError::busy("no ledger database"))?;
         let mut w = w
             .lock()
             .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "writer poisoned"))?;
-        let s = w.ingest(&ins)?;
+        // the batch commits only if the request still stands when it is written
+        let s = match w.ingest_with(&ins, &mut || job.claim_commit()) {
+            Err(kutip_store::Error::Cancelled) => {
+                return Err(ApiError {
+                    timed_out: true,
+                    ..ApiError::busy("the request was given up before the batch was committed")
+                })
+            }
+            r => r?,
+        };
         if let Some(p) = &st2.pool {
             p.refresh();
         }
@@ -528,6 +657,78 @@ async fn json_errors(res: Response) -> Response {
     res
 }
 
+/// The longest request URI accepted, and the most header bytes and headers.
+const MAX_URI: usize = 8 * 1024;
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+const MAX_HEADERS: usize = 64;
+
+/// Refuse at once what is too large to handle: a declared body past the limit (413, before a
+/// byte of it is read), a long URI (414), too many or too large headers (431).
+async fn request_limits(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+    body_limit: usize,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u128>().ok());
+    if declared.is_some_and(|n| n > body_limit as u128) {
+        return error_body(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request body is larger than the limit of {body_limit} bytes"),
+        );
+    }
+    let uri = req.uri().to_string().len();
+    if uri > MAX_URI {
+        return error_body(
+            StatusCode::URI_TOO_LONG,
+            &format!("the request URI is {uri} bytes long; at most {MAX_URI} are accepted"),
+        );
+    }
+    let h = req.headers();
+    let bytes: usize = h.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    if h.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return error_body(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            &format!(
+                "at most {MAX_HEADERS} headers of {MAX_HEADER_BYTES} bytes in all are accepted"
+            ),
+        );
+    }
+    next.run(req).await
+}
+
+/// The page's policy: everything from this server, nothing inline, no framing.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Headers on every response: no content sniffing, no framing, no referrer; the page gets its
+/// content security policy.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
+    res
+}
+
 /// The application: routes, body limit, timeouts.
 pub fn app(cfg: Config) -> Result<Router, String> {
     let (pool, writer) = match &cfg.db {
@@ -553,7 +754,14 @@ pub fn app(cfg: Config) -> Result<Router, String> {
     };
     let limit = cfg.body_limit;
     let timeout = cfg.timeout;
-    let state = Arc::new(AppState { cfg, pool, writer });
+    let workers = cfg.workers.max(1);
+    let state = Arc::new(AppState {
+        cfg,
+        pool,
+        writer,
+        running: Arc::new(tokio::sync::Semaphore::new(workers)),
+        waiting: tokio::sync::Semaphore::new(workers * 2),
+    });
     Ok(Router::new()
         .route(
             "/",
@@ -581,11 +789,15 @@ pub fn app(cfg: Config) -> Result<Router, String> {
         .route("/v1/merges", get(merges))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::map_response(json_errors))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout + Duration::from_secs(5),
         ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            request_limits(req, next, limit)
+        }))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state))
 }
 
@@ -595,26 +807,39 @@ fn log(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves on SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, not when the future is first polled, so a signal that comes early is not lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (term, int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(term) => {},
+                _ = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        log("kutip serve: shutting down (finishing requests in flight)");
     }
-    log("kutip serve: shutting down (finishing requests in flight)");
 }
 
 /// Serve until SIGTERM or Ctrl-C; requests in flight are finished.
@@ -624,18 +849,21 @@ pub fn serve(cfg: Config) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     rt.block_on(async move {
-        let addr = cfg.addr;
+        let addr = cfg.addr.clone();
+        let limits = net::Limits {
+            header_timeout: cfg.header_timeout,
+            max_connections: cfg.max_connections,
+            drain: cfg.timeout + Duration::from_secs(5),
+        };
         let app = app(cfg)?;
-        let listener = tokio::net::TcpListener::bind(addr)
+        let listener = tokio::net::TcpListener::bind(addr.as_str())
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         log(&format!(
             "kutip serve: listening on http://{}",
             listener.local_addr().map_err(|e| e.to_string())?
         ));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        net::serve(listener, app, limits, shutdown_signal()).await;
+        Ok(())
     })
 }
