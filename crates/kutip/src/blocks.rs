@@ -23,11 +23,17 @@ fn lines(text: &str) -> Vec<(usize, usize)> {
             out.push((s + lead, s + lead + trimmed.len()));
         }
     };
-    for (i, c) in text.char_indices() {
-        if is_line_break(c) {
-            push(start, i);
-            start = i + c.len_utf8();
-        }
+    // LF, CR and the first byte of U+2028/2029 (E2 80 A8/A9) are found with memchr; the
+    // rest of the text is not decoded
+    let b = text.as_bytes();
+    for i in memchr::memchr3_iter(b'\n', b'\r', 0xe2, b) {
+        let len = match b[i] {
+            b'\n' | b'\r' => 1,
+            _ if text[i..].starts_with(is_line_break) => 3,
+            _ => continue,
+        };
+        push(start, i);
+        start = i + len;
     }
     push(start, text.len());
     out

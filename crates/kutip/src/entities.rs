@@ -60,12 +60,15 @@ pub struct Entities {
 /// the end of a 10 MB document as at its start. Lists are in entity order; an entry may be
 /// stale after a name grew ("Gallant" → "Yoav Gallant"), so every hit is checked against the
 /// entity's current name.
+///
+/// Keys are hashes of a word or of a name's words ([`key`]): a collision only adds a candidate
+/// that the check then rejects, and no key is allocated.
 #[derive(Debug, Default)]
 struct Index {
     /// entities whose name has this word
-    by_word: HashMap<String, Vec<usize>>,
-    /// entities whose name is exactly this
-    by_name: HashMap<String, Vec<usize>>,
+    by_word: HashMap<u64, Vec<usize>>,
+    /// entities whose name is exactly these words
+    by_name: HashMap<u64, Vec<usize>>,
     /// the words of persons' names, sorted, for "Risma" → "Rismaharini"
     person_words: std::collections::BTreeMap<String, Vec<usize>>,
     /// entities whose name is a key of the alias list ("Jokowi")
@@ -78,8 +81,19 @@ struct Index {
 /// document has a handful; a page of capitalised noise must not cost quadratic time.
 const SCAN: usize = 256;
 
-fn add_to(map: &mut HashMap<String, Vec<usize>>, key: &str, id: usize) {
-    let v = map.entry(key.to_string()).or_default();
+/// The index key of a sequence of words (one word, or a name's words).
+fn key<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for w in words {
+        h.write(w.as_ref().as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish()
+}
+
+fn add_to(map: &mut HashMap<u64, Vec<usize>>, key: u64, id: usize) {
+    let v = map.entry(key).or_default();
     // lists stay sorted; a new entity's id is the largest, so it is pushed
     if let Err(p) = v.binary_search(&id) {
         v.insert(p, id);
@@ -92,9 +106,9 @@ impl Index {
             self.unnamed.push(id);
         }
         for w in words {
-            add_to(&mut self.by_word, w, id);
+            add_to(&mut self.by_word, key([w]), id);
         }
-        add_to(&mut self.by_name, name, id);
+        add_to(&mut self.by_name, key(words), id);
         if LEX.aliases.contains_key(name) && !self.aliased.contains(&id) {
             self.aliased.push(id);
             self.aliased.sort_unstable();
@@ -143,7 +157,10 @@ impl Index {
         if words.is_empty() {
             return self.unnamed.clone();
         }
-        let lists: Vec<&[usize]> = words.iter().map(|w| Self::list(&self.by_word, w)).collect();
+        let lists: Vec<&[usize]> = words
+            .iter()
+            .map(|w| Self::list(&self.by_word, key([w])))
+            .collect();
         let Some(rarest) = lists.iter().min_by_key(|l| l.len()) else {
             return Vec::new();
         };
@@ -157,7 +174,7 @@ impl Index {
             for a in 0..words.len() {
                 for b in a + 1..=words.len() {
                     if b - a < words.len() {
-                        out.extend_from_slice(Self::list(&self.by_name, &words[a..b].join(" ")));
+                        out.extend_from_slice(Self::list(&self.by_name, key(&words[a..b])));
                     }
                 }
             }
@@ -167,8 +184,8 @@ impl Index {
         out
     }
 
-    fn list<'a>(map: &'a HashMap<String, Vec<usize>>, key: &str) -> &'a [usize] {
-        map.get(key).map(Vec::as_slice).unwrap_or(&[])
+    fn list(map: &HashMap<u64, Vec<usize>>, key: u64) -> &[usize] {
+        map.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
@@ -285,18 +302,18 @@ impl Entities {
         // only its own name; a single word is looked for in its list directly (the first
         // compatible entity takes it)
         if matches!(kind, EntityKind::Organization | EntityKind::Place) {
-            let same: Vec<usize> = Index::list(&self.index.by_name, &name).to_vec();
+            let same: Vec<usize> = Index::list(&self.index.by_name, key(words)).to_vec();
             for i in same {
                 if let Some(i) = self.join(i, kind, words, &name) {
                     return i;
                 }
             }
         } else if let [w] = words {
-            let mut k = 0;
+            let (mut k, wk) = (0, key([w]));
             while let Some(&i) = self
                 .index
                 .by_word
-                .get(w)
+                .get(&wk)
                 .and_then(|l| l.get(k))
                 .filter(|_| k < SCAN)
             {
@@ -317,7 +334,7 @@ impl Entities {
         let hit = match LEX.aliases.get(name.as_str()).copied() {
             Some(full) => {
                 let first = full.split(' ').next().unwrap_or(full);
-                Index::list(&self.index.by_word, first)
+                Index::list(&self.index.by_word, key([first]))
                     .iter()
                     .copied()
                     .find(|&i| {
@@ -380,7 +397,7 @@ impl Entities {
 
     /// A person or unknown entity whose name contains this word.
     pub fn person_named(&self, w: &str) -> Option<usize> {
-        Index::list(&self.index.by_word, w)
+        Index::list(&self.index.by_word, key([w]))
             .iter()
             .copied()
             .find(|&i| {
@@ -393,7 +410,7 @@ impl Entities {
 
     /// Entity of the organisation named in this role phrase, if known.
     pub fn org_named(&self, name: &str) -> Option<usize> {
-        Index::list(&self.index.by_name, name)
+        Index::list(&self.index.by_name, key(name.split(' ')))
             .iter()
             .copied()
             .find(|&i| {
@@ -404,7 +421,7 @@ impl Entities {
     /// Is `words` the whole name of an entity that is not a person (an organisation, a place,
     /// or for two words an unknown name)?
     fn names_something_else(&self, words: &[&str]) -> bool {
-        Index::list(&self.index.by_name, &words.join(" "))
+        Index::list(&self.index.by_name, key(words))
             .iter()
             .any(|&e| {
                 let nw = &self.name_words[e];

@@ -364,15 +364,11 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             };
             // time within the clause: "dalam 24 jam terakhir", "sejak 7 Oktober", "Senin (6/5/2024)"
             if times.as_ref().map(|t| t.sentence) != Some(s.tok_start) {
-                times = Some(Times::of_sentence(
-                    src,
-                    a,
-                    &lw,
-                    (s.tok_start, s.tok_end),
-                    year.as_deref(),
-                ));
+                times = Some(Times::new(s.tok_start, s.tok_end));
             }
-            let when = times.as_ref().and_then(|t| t.after(k));
+            let when = times
+                .as_mut()
+                .and_then(|t| t.after(src, a, &lw, k, year.as_deref()));
             let source = sources.of(&lw, i, s.tok_start, s.tok_end);
             if sent_places.as_ref().map(|x| x.0) != Some(s.tok_start) {
                 sent_places = Some((s.tok_start, places_in(src, a, s.tok_start, s.tok_end)));
@@ -409,51 +405,66 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     out
 }
 
-/// Time expressions of one sentence, found once: at each token where one begins or where the
-/// next figure's clause begins (a number), so that each figure looks its time up in
-/// logarithmic time however long the sentence.
+/// Time expressions of one sentence, each token looked at once: where one begins, or where
+/// the next figure's clause begins (a number). Figures ask in text order, so the sentence is
+/// read only as far as they need, however long it is.
 struct Times {
     sentence: usize,
+    end: usize,
+    /// the next token not looked at yet
+    scanned: usize,
     /// (token, a number that ends the search, the time expression beginning there)
     events: Vec<(usize, bool, Option<When>)>,
 }
 
 impl Times {
-    fn of_sentence(
-        src: &str,
-        a: &crate::Analysis,
-        lw: &[String],
-        (s0, s1): (usize, usize),
-        year: Option<&str>,
-    ) -> Times {
-        let events = (s0..s1)
-            .filter_map(|k| {
-                let stop = a.tokens[k].kind == TokKind::Number
-                    && k > s0
-                    && !matches!(
-                        lw[k - 1].as_str(),
-                        "dalam" | "sejak" | "pada" | "hingga" | "selama" | "("
-                    );
-                let when = when_at(src, a, lw, k, s1, year);
-                (stop || when.is_some()).then_some((k, stop, when))
-            })
-            .collect();
+    fn new(s0: usize, s1: usize) -> Times {
         Times {
             sentence: s0,
-            events,
+            end: s1,
+            scanned: s0,
+            events: Vec::new(),
         }
     }
 
     /// The time of a figure whose clause goes on from token `from`: the first expression from
     /// there, unless the next figure's number comes first.
-    fn after(&self, from: usize) -> Option<When> {
-        let p = self.events.partition_point(|e| e.0 < from);
-        for (k, stop, when) in &self.events[p..] {
+    fn after(
+        &mut self,
+        src: &str,
+        a: &crate::Analysis,
+        lw: &[String],
+        from: usize,
+        year: Option<&str>,
+    ) -> Option<When> {
+        let decide = |(k, stop, when): &(usize, bool, Option<When>)| -> Option<Option<When>> {
             if *stop && *k > from {
-                return None;
+                Some(None)
+            } else {
+                when.clone().map(Some)
             }
-            if when.is_some() {
-                return when.clone();
+        };
+        let p = self.events.partition_point(|e| e.0 < from);
+        if let Some(d) = self.events[p..].iter().find_map(decide) {
+            return d;
+        }
+        let s0 = self.sentence;
+        self.scanned = self.scanned.max(from);
+        while self.scanned < self.end {
+            let k = self.scanned;
+            self.scanned += 1;
+            let stop = a.tokens[k].kind == TokKind::Number
+                && k > s0
+                && !matches!(
+                    lw[k - 1].as_str(),
+                    "dalam" | "sejak" | "pada" | "hingga" | "selama" | "("
+                );
+            let when = when_at(src, a, lw, k, self.end, year);
+            if stop || when.is_some() {
+                self.events.push((k, stop, when));
+                if let Some(d) = self.events.last().and_then(decide) {
+                    return d;
+                }
             }
         }
         None
