@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use std::collections::HashSet;
+use std::io::Write;
 
 #[derive(clap::Subcommand)]
 pub enum EvalCmd {
@@ -23,6 +24,28 @@ pub enum EvalCmd {
         #[arg(long)]
         model: Option<String>,
     },
+    /// The ledger against hand-annotated gold files (`GOLD_DIR/<id>.json`, the format of
+    /// ../shared/data/ledger/GUIDE.md): statements found and attributed, figures found and
+    /// sourced, precision, ledger F1; see docs/evaluation.md.
+    Ledger {
+        /// Directory of gold files, one `<id>.json` per document.
+        gold: std::path::PathBuf,
+        /// The documents (JSON lines with `id` and `text`, or text files named by id).
+        input: Vec<String>,
+        /// A tagger model to run with the rules.
+        #[arg(long)]
+        model: Option<String>,
+        /// List every missed statement or figure, wrong speaker or source, and spurious item.
+        #[arg(long)]
+        verbose: bool,
+        /// Report each part of the set too (documents grouped by their id without its last
+        /// `-` field: dev-a-001 is in dev-a).
+        #[arg(long)]
+        parts: bool,
+        /// The figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(cmd: EvalCmd) -> Result<bool> {
@@ -33,7 +56,81 @@ pub fn run(cmd: EvalCmd) -> Result<bool> {
             errors,
         } => eval_segment(&file, per_doc.max(1), errors),
         EvalCmd::Pfsa { file, model } => eval_pfsa(&file, model.as_deref()),
+        EvalCmd::Ledger {
+            gold,
+            input,
+            model,
+            verbose,
+            parts,
+            json,
+        } => eval_ledger(&gold, &input, model.as_deref(), verbose, parts, json),
     }
+}
+
+fn eval_ledger(
+    gold_dir: &std::path::Path,
+    input: &[String],
+    model: Option<&str>,
+    verbose: bool,
+    parts: bool,
+    json: bool,
+) -> Result<bool> {
+    use crate::ledger_eval as le;
+    use rayon::prelude::*;
+    let model = model.map(crate::train::load_model).transpose()?;
+    let mut docs = Vec::new();
+    let mut errors = 0;
+    for item in crate::input::stream(
+        crate::input::expand(input),
+        crate::input::Format::Auto,
+        false,
+    ) {
+        match item {
+            crate::input::Item::Doc(d) => docs.push(d),
+            crate::input::Item::Error(e) => {
+                errors += 1;
+                eprintln!("kutip: error: {e}");
+            }
+            crate::input::Item::Skipped(m) => eprintln!("kutip: {m}"),
+        }
+    }
+    let gold = le::read_gold(gold_dir)?;
+    let opts = kutip::ledger::Options {
+        model: model.as_ref(),
+        stop: None,
+    };
+    let preds: std::collections::HashMap<String, le::Predicted> = docs
+        .par_iter()
+        .filter_map(|d| {
+            let l = kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts).ok()?;
+            Some((d.id.clone(), le::Predicted::of(&l)))
+        })
+        .collect();
+    let texts = le::texts(&docs);
+    let mut counts = Vec::new();
+    let mut lines = Vec::new();
+    for g in gold.iter().filter(|g| g.usable) {
+        let Some(text) = texts.get(&g.id) else {
+            continue;
+        };
+        let c = le::score_doc(g, text, preds.get(&g.id), &mut |l| lines.push(l));
+        counts.push((g.id.clone(), c));
+    }
+    if counts.is_empty() {
+        anyhow::bail!(
+            "no gold file in {} names a document of the input (the gold's `id` must be a document's id)",
+            gold_dir.display()
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if verbose {
+        for l in &lines {
+            writeln!(out, "{l}")?;
+        }
+    }
+    le::report(&counts, parts, json, &mut out)?;
+    Ok(errors == 0)
 }
 
 struct GoldSent {

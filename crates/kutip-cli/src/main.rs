@@ -6,6 +6,7 @@ mod bench;
 mod corpus;
 mod eval;
 mod input;
+mod ledger_eval;
 mod train;
 
 use anyhow::Result;

@@ -424,3 +424,40 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
         "dev micro-F1 {f} after training on a slice, rules alone {r}\n{out}"
     );
 }
+
+#[test]
+fn eval_ledger_scores_our_own_gold() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ledger");
+    let gold = dir.join("gold");
+    let input = dir.join("input.jsonl");
+    let (code, out, err) = run(&[
+        "eval",
+        "ledger",
+        gold.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--parts",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    for part in ["mini-a", "mini-b", "all"] {
+        assert!(v[part].is_object(), "{out}");
+    }
+    assert_eq!(v["all"]["quotes_gold"], 6);
+    assert_eq!(v["all"]["figures_gold"], 4);
+    for k in [
+        "quote_attributed_recall",
+        "figure_sourced_recall",
+        "ledger_f1",
+    ] {
+        assert_eq!(v["all"][k], 1.0, "{k}: {out}");
+    }
+    // a gold directory that names none of the documents is an error
+    let (code, _, err) = run(&[
+        "eval",
+        "ledger",
+        dir.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
