@@ -2,7 +2,7 @@
 //! caption or boilerplate. A dateline at the start of the first paragraph becomes its own
 //! block ("JAKARTA, KOMPAS.com -"), followed by the paragraph proper.
 //!
-//! Decisions: boilerplate, caption and dateline markers are in `data/*.tsv`; a heading is a
+//! Decisions: boilerplate, caption and dateline markers are in `lang/id/*.tsv`; a heading is a
 //! short line without closing punctuation that is followed by more text.
 
 use crate::doc::{is_line_break, is_space, Block, BlockKind};

@@ -1,8 +1,8 @@
 //! Stage 3: mentions of persons, organisations and places, grouped into document entities.
 //!
 //! A mention is a run of capitalised tokens in a content block. Its first words may be a title
-//! (data/titles.tsv) extended by role words (data/words.tsv `role_word`), an organisation
-//! (data/organizations.tsv) or a place (data/places.tsv). "Gallant" joins "Yoav Gallant" when
+//! (lang/id/titles.tsv) extended by role words (lang/id/words.tsv `role_word`), an organisation
+//! (lang/id/organizations.tsv) or a place (lang/id/places.tsv). "Gallant" joins "Yoav Gallant" when
 //! its words are part of the fuller name; the fullest form is the entity's name.
 
 use crate::doc::{Analysis, TextSpan, TokKind};
@@ -440,7 +440,7 @@ fn contains_seq(hay: &[String], needle: &[String]) -> bool {
     needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Length in tokens of a title at `i` (data/titles.tsv), with whether it is a role.
+/// Length in tokens of a title at `i` (lang/id/titles.tsv), with whether it is a role.
 pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
     let first = words.get(i)?;
     let cands = LEX.titles.get(first);

@@ -1,6 +1,6 @@
 //! Stage 5: quantitative claims. A figure is a number in a content block that is not a date,
 //! year, clock time, duration, ordinal or label ("Pasal 2"), with its qualifier
-//! (data/qualifiers.tsv), what it counts and its category (data/categories.tsv), its source
+//! (lang/id/qualifiers.tsv), what it counts and its category (lang/id/categories.tsv), its source
 //! ("menurut X", "X mencatat", or the speaker of the statement it sits in) and its time.
 
 use crate::doc::{TextSpan, TokKind};
@@ -117,12 +117,12 @@ static FIG: LazyLock<FigLex> = LazyLock::new(|| {
             .collect::<Vec<_>>()
     };
     let mut qualifiers: Vec<(Vec<&'static str>, &'static str)> =
-        rows(include_str!("../data/qualifiers.tsv"))
+        rows(include_str!("../lang/id/qualifiers.tsv"))
             .into_iter()
             .map(|r| (r[0].split(' ').collect(), r[1]))
             .collect();
     qualifiers.sort_by_key(|q| std::cmp::Reverse(q.0.len()));
-    let categories = rows(include_str!("../data/categories.tsv"))
+    let categories = rows(include_str!("../lang/id/categories.tsv"))
         .into_iter()
         .map(|r| (r[0], r[1]))
         .collect();

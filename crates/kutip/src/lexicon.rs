@@ -1,4 +1,4 @@
-//! Language data, parsed once from the files under `data/` (embedded at compile time).
+//! Language data, parsed once from the files under `lang/id/` (embedded at compile time).
 //! Every list a stage consults lives here; no stage keeps its own word lists.
 
 use regex::Regex;
@@ -109,14 +109,14 @@ pub struct Lexicon {
     pub org_names: HashSet<&'static str>,
     pub org_heads: HashSet<&'static str>,
     pub places: HashSet<&'static str>,
-    /// Common given names (data/given_names.tsv): where a person's name begins in a run.
+    /// Common given names (lang/id/given_names.tsv): where a person's name begins in a run.
     pub given_names: HashSet<&'static str>,
-    /// Short names with no word of the full name (data/aliases.tsv): "Jokowi" -> "Joko Widodo".
+    /// Short names with no word of the full name (lang/id/aliases.tsv): "Jokowi" -> "Joko Widodo".
     pub aliases: HashMap<&'static str, &'static str>,
     pub words: WordLists,
 }
 
-/// Small closed word classes used by several stages (data/words.tsv).
+/// Small closed word classes used by several stages (lang/id/words.tsv).
 pub struct WordLists {
     pub classes: HashMap<&'static str, HashSet<&'static str>>,
 }
@@ -144,7 +144,7 @@ impl WordLists {
 
 pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut abbrevs = HashMap::default();
-    for r in rows(include_str!("../data/abbreviations.tsv")) {
+    for r in rows(include_str!("../lang/id/abbreviations.tsv")) {
         let kind = match r.get(1).copied() {
             Some("title") => AbbrevKind::Title,
             Some("end") => AbbrevKind::End,
@@ -152,11 +152,11 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         };
         abbrevs.insert(r[0].to_lowercase(), kind);
     }
-    let datelines = rows(include_str!("../data/datelines.tsv"))
+    let datelines = rows(include_str!("../lang/id/datelines.tsv"))
         .map(|r| Regex::new(r[0]).expect("dateline regex"))
         .collect();
     let mut cues = HashMap::default();
-    for r in rows(include_str!("../data/cues.tsv")) {
+    for r in rows(include_str!("../lang/id/cues.tsv")) {
         if r.len() < 3 {
             continue;
         }
@@ -168,7 +168,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         cues.insert(r[0], Cue { lemma: r[1], kind });
     }
     let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::default();
-    for r in rows(include_str!("../data/titles.tsv")) {
+    for r in rows(include_str!("../lang/id/titles.tsv")) {
         let words: Vec<&'static str> = r[0].split(' ').collect();
         let role = r.get(1).copied() != Some("honorific");
         titles.entry(words[0]).or_default().push((words, role));
@@ -178,27 +178,27 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     }
     let mut org_names = HashSet::default();
     let mut org_heads = HashSet::default();
-    for r in rows(include_str!("../data/organizations.tsv")) {
+    for r in rows(include_str!("../lang/id/organizations.tsv")) {
         if r.get(1).copied() == Some("head") {
             org_heads.insert(r[0]);
         } else {
             org_names.insert(r[0]);
         }
     }
-    let places = rows(include_str!("../data/places.tsv"))
+    let places = rows(include_str!("../lang/id/places.tsv"))
         .map(|r| r[0])
         .collect();
-    let aliases = rows(include_str!("../data/aliases.tsv"))
+    let aliases = rows(include_str!("../lang/id/aliases.tsv"))
         .filter(|r| r.len() >= 2)
         .map(|r| (r[0], r[1]))
         .collect();
-    let given_names = include_str!("../data/given_names.tsv")
+    let given_names = include_str!("../lang/id/given_names.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
         .flat_map(str::split_whitespace)
         .collect();
     let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
-    for r in rows(include_str!("../data/words.tsv")) {
+    for r in rows(include_str!("../lang/id/words.tsv")) {
         if r.len() >= 2 {
             let set = classes.entry(r[0]).or_default();
             for w in r[1].split(' ') {
@@ -208,8 +208,8 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     }
     Lexicon {
         abbrevs,
-        boilerplate: Markers::parse(include_str!("../data/boilerplate.tsv")),
-        captions: Markers::parse(include_str!("../data/captions.tsv")),
+        boilerplate: Markers::parse(include_str!("../lang/id/boilerplate.tsv")),
+        captions: Markers::parse(include_str!("../lang/id/captions.tsv")),
         datelines,
         cues,
         titles,

@@ -10,7 +10,7 @@
 //! 5. [`figures`]: quantitative claims, built on [`numbers`];
 //! 6. [`ledger`]: the serialisable output (`"schema": "kutip/1"`).
 //!
-//! Language data lives in `data/` and is loaded by [`lexicon`].
+//! Language data lives in `lang/id/` and is loaded by [`lexicon`].
 
 pub mod blocks;
 pub mod doc;

@@ -1,7 +1,7 @@
 //! Indonesian number parsing: digits with `.` thousands and `,` decimals, number words,
 //! mixed forms ("1,2 juta"), suffixes (K, M, G; in money M = miliar and T = triliun),
 //! approximate counts (puluhan → 10..99), ranges, currencies and ordinals.
-//! Data: data/numbers.tsv, data/units.tsv.
+//! Data: lang/id/numbers.tsv, lang/id/units.tsv.
 
 use crate::lexicon::rows;
 use rustc_hash::FxHashMap as HashMap;
@@ -27,7 +27,7 @@ pub struct NumLex {
 
 pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {
     let mut words = HashMap::default();
-    for r in rows(include_str!("../data/numbers.tsv")) {
+    for r in rows(include_str!("../lang/id/numbers.tsv")) {
         if r.len() < 3 {
             continue;
         }
@@ -48,7 +48,7 @@ pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {
         words.insert(r[0], k);
     }
     let mut units = HashMap::default();
-    for r in rows(include_str!("../data/units.tsv")) {
+    for r in rows(include_str!("../lang/id/units.tsv")) {
         if r.len() < 3 {
             continue;
         }

@@ -1,7 +1,7 @@
 //! Stage 2: tokens and sentences for Indonesian, with byte offsets.
 //!
 //! Decisions that live here:
-//! - abbreviations (data/abbreviations.tsv) and initials keep their period;
+//! - abbreviations (lang/id/abbreviations.tsv) and initials keep their period;
 //! - numbers keep `.`/`,` between digits ("1.200", "2,5", "10.30"); dates "6/5/2024" are one token;
 //! - a hyphen between letters or digits joins ("tanda-tanda", "ke-3", "COVID-19");
 //! - the direction of every quotation mark comes from the spaces around it;
