@@ -484,6 +484,35 @@ fn is_org_word(w: &str) -> bool {
     LEX.org_heads.contains(w) || LEX.org_names.contains(w) || LEX.words.is("org_word", w)
 }
 
+/// For each token, the title word it stands for when it continues a title in lower case
+/// ("bicara" in "Juru bicara").
+fn title_continuations(words: &[&str]) -> Vec<Option<&'static str>> {
+    let mut out = vec![None; words.len()];
+    for k in 0..words.len() {
+        let Some(cands) = LEX.titles.get(words[k]) else {
+            continue;
+        };
+        for (ws, _) in cands {
+            if ws.len() < 2 || k + ws.len() > words.len() {
+                continue;
+            }
+            let fits = ws[1..]
+                .iter()
+                .zip(&words[k + 1..])
+                .all(|(t, w)| t.eq_ignore_ascii_case(w));
+            if fits {
+                for (m, t) in ws[1..].iter().enumerate() {
+                    if words[k + 1 + m] != *t {
+                        out[k + 1 + m] = Some(*t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// The longest run of capitalised tokens read as one name ("Kementerian Koordinator Bidang
 /// Pembangunan Manusia dan Kebudayaan Republik Indonesia" has 10).
 const MAX_RUN: usize = 24;
@@ -493,7 +522,15 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
         mention_at: vec![None; a.tokens.len()],
         ..Default::default()
     };
-    let words: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
+    let written: Vec<&str> = a.tokens.iter().map(|t| &src[t.start..t.end]).collect();
+    // a title written with lower-case words after its first ("Juru bicara Hamas", "Wakil
+    // ketua DPR") is read as the title
+    let titled = title_continuations(&written);
+    let words: Vec<&str> = written
+        .iter()
+        .zip(&titled)
+        .map(|(w, t)| t.unwrap_or(w))
+        .collect();
     let mut solo: HashSet<&str> = HashSet::default();
     let mut lower: HashSet<&str> = HashSet::default();
     for s in &a.sentences {
@@ -570,6 +607,13 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             let mut k = i;
             while k < j
                 && (LEX.words.is("not_name", words[k])
+                    // "Dilansir AFP", "Dikatakannya", "Menyikapi ...": a verb starting the
+                    // sentence
+                    || crate::lexicon::with_lower(words[k], |l| {
+                        LEX.cues.contains_key(l)
+                            || LEX.words.is("relay_marker", l)
+                            || l.strip_suffix("nya").is_some_and(|x| LEX.cues.contains_key(x))
+                    })
                     // "Kedatangan Prabowo", "Pemerintahan Prabowo"
                     || (k + 1 < j && is_derived_noun(words[k]) && !is_org_word(words[k])))
                 && title_at(&words, k).is_none()
@@ -699,6 +743,22 @@ fn analyse_chunk(
             .filter(|w| !matches!(**w, "(" | ")"))
             .map(|w| w.to_string())
             .collect()
+    };
+    // a person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
+    // Whisnu Hermawan; the mention keeps them)
+    let person = |r: std::ops::Range<usize>| -> Vec<String> {
+        let all = owned(r);
+        let bare = all
+            .iter()
+            .position(|w| {
+                !(LEX.words.is("rank", w) || LEX.words.is("rank_branch", w) || name_honorific(w))
+            })
+            .unwrap_or(all.len());
+        if bare < all.len() {
+            all[bare..].to_vec()
+        } else {
+            all
+        }
     };
     let in_quote = quoted.get(i).copied().unwrap_or(false);
     let push = |ents: &mut Entities,
@@ -862,7 +922,7 @@ fn analyse_chunk(
                 (role, aff)
             };
             let role = role.filter(|r| r.1 > r.0);
-            let id = ents.find_or_add(EntityKind::Person, &owned(name_start..j));
+            let id = ents.find_or_add(EntityKind::Person, &person(name_start..j));
             let _ = aff_entity;
             push(ents, id, i, j, role, aff, Some((name_start, j)), false);
             return j;
@@ -885,7 +945,7 @@ fn analyse_chunk(
                 && seen.name_like(words[j + 1])
                 && (j + 1..n).any(|k| has_name_word(words, k, seen))
             {
-                let id = ents.find_or_add(EntityKind::Person, &owned(j + 1..n));
+                let id = ents.find_or_add(EntityKind::Person, &person(j + 1..n));
                 push(ents, id, i, n, role, aff, Some((j + 1, n)), true);
                 return n;
             }
@@ -943,7 +1003,7 @@ fn analyse_chunk(
         {
             let org = ents.find_or_add(EntityKind::Organization, &owned(i..ns));
             let _ = org;
-            let id = ents.find_or_add(EntityKind::Person, &owned(ns..j));
+            let id = ents.find_or_add(EntityKind::Person, &person(ns..j));
             push(ents, id, i, j, None, Some((i, ns)), Some((ns, j)), false);
             return j;
         }

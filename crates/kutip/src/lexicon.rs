@@ -32,7 +32,7 @@ pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
-pub(crate) fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+pub fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     src.lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -46,11 +46,17 @@ pub enum AbbrevKind {
     End,
 }
 
+/// How a cue verb attributes (`lang/id/cues.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CueKind {
+    /// after the statement or before the speaker: "kata", "ujar", "tegasnya"
     Say,
+    /// between a subject and the statement: "mengatakan", "menilai"
     Report,
+    /// "menurut X"
     According,
+    /// passive, the speaker after it: "disampaikan (oleh) X", "dikatakannya"
+    Passive,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +119,8 @@ pub struct Lexicon {
     pub given_names: HashSet<&'static str>,
     /// Short names with no word of the full name (lang/id/aliases.tsv): "Jokowi" -> "Joko Widodo".
     pub aliases: HashMap<&'static str, &'static str>,
+    /// News outlets and agencies (lang/id/media.tsv): organisations that relay.
+    pub media: HashSet<&'static str>,
     pub words: WordLists,
 }
 
@@ -163,6 +171,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         let kind = match r[2] {
             "say" => CueKind::Say,
             "according" => CueKind::According,
+            "passive" => CueKind::Passive,
             _ => CueKind::Report,
         };
         cues.insert(r[0], Cue { lemma: r[1], kind });
@@ -192,6 +201,9 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         .filter(|r| r.len() >= 2)
         .map(|r| (r[0], r[1]))
         .collect();
+    let media = rows(include_str!("../lang/id/media.tsv"))
+        .map(|r| r[0])
+        .collect();
     let given_names = include_str!("../lang/id/given_names.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -215,6 +227,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         titles,
         given_names,
         aliases,
+        media,
         org_names,
         org_heads,
         places,

@@ -19,6 +19,7 @@ pub mod figures;
 pub mod ledger;
 pub mod lexicon;
 pub mod numbers;
+pub mod pattern;
 pub mod pfsa;
 pub mod segment;
 pub mod statements;

@@ -247,12 +247,17 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
             continue;
         }
         // ... or named by a common noun ("kata warga Betawi", "ujar siswa kelas XII")
-        if q.speaker.is_none()
-            && q.toks.cue.is_some_and(|cu| {
-                !a.tokens[cu].nya
-                    && cu + 1 < a.tokens.len()
-                    && w(cu + 1).starts_with(char::is_lowercase)
-            })
+        let common_noun = q
+            .speaker
+            .as_ref()
+            .is_some_and(|s| s.kind == crate::statements::SpeakerKind::Descriptor);
+        if common_noun
+            || q.speaker.is_none()
+                && q.toks.cue.is_some_and(|cu| {
+                    !a.tokens[cu].nya
+                        && cu + 1 < a.tokens.len()
+                        && w(cu + 1).starts_with(char::is_lowercase)
+                })
         {
             continue;
         }
@@ -354,6 +359,7 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
             Some(sp) => match sp.kind {
                 crate::statements::SpeakerKind::Organization => "org",
                 crate::statements::SpeakerKind::Unknown => "unknown",
+                crate::statements::SpeakerKind::Descriptor => "descriptor",
                 crate::statements::SpeakerKind::Person => {
                     let e = sp.entity.and_then(|e| full.entities.entities.get(e));
                     if q.role.is_some()

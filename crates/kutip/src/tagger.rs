@@ -498,6 +498,7 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
                     crate::lexicon::CueKind::Say => "Say",
                     crate::lexicon::CueKind::Report => "Report",
                     crate::lexicon::CueKind::According => "According",
+                    crate::lexicon::CueKind::Passive => "Passive",
                 },
             ]);
         }

@@ -1,0 +1,663 @@
+//! Speaker expressions and who they refer to.
+//!
+//! A speaker expression is a name (an entity mention, with an apposition: "Ahmad Rifai, salah
+//! satu pelaku,"), a lower-case role before a name ("analis Foster Asset Management Riki"), a
+//! title on its own ("Menkeu", "kata Presiden"), a role with a demonstrative ("menteri
+//! tersebut", "eks Kapolda Banten itu"), a pronoun (ia, dia, beliau; mereka for a group) or a
+//! common noun phrase ("seorang pejabat setempat", "saksi mata", "militer Israel").
+//!
+//! Pronouns and -nya refer to the person who has the floor: the last speaker, unless someone
+//! else has since been named as the subject of a sentence; people only talked about (named
+//! inside a statement, or later in a sentence) do not take the floor.
+
+use super::{SpeakerKind, Via};
+use crate::doc::{Analysis, TextSpan, TokKind};
+use crate::entities::{Entities, EntityKind};
+use crate::lexicon::{CueKind, LEX};
+
+/// A resolved speaker with role, affiliation and the token range of its expression.
+pub(super) type Found = (
+    super::Speaker,
+    Option<String>,
+    Option<String>,
+    (usize, usize),
+);
+
+/// Who spoke last, and where.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Floor {
+    pub entity: usize,
+    pub block: usize,
+    pub tok: usize,
+}
+
+pub(super) struct Ctx<'a> {
+    pub src: &'a str,
+    pub a: &'a Analysis,
+    pub ents: &'a mut Entities,
+    /// tokens inside a quotation
+    pub inside: &'a [bool],
+    /// the lower-case form of every token
+    pub lower: Vec<String>,
+    pub floor: Option<Floor>,
+    /// token ranges of the statements found so far (in text order): people named there are
+    /// talked about, they do not take the floor
+    pub said: Vec<(usize, usize)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(src: &'a str, a: &'a Analysis, ents: &'a mut Entities, inside: &'a [bool]) -> Self {
+        let lower = a
+            .tokens
+            .iter()
+            .map(|t| src[t.start..t.end].to_lowercase())
+            .collect();
+        Ctx {
+            src,
+            a,
+            ents,
+            inside,
+            lower,
+            floor: None,
+            said: Vec::new(),
+        }
+    }
+
+    /// The text of token `i` ("" past the end).
+    pub fn w(&self, i: usize) -> &str {
+        self.a
+            .tokens
+            .get(i)
+            .map_or("", |t| &self.src[t.start..t.end])
+    }
+
+    pub fn lw(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", String::as_str)
+    }
+
+    pub fn same_sent(&self, i: usize, j: usize) -> bool {
+        i < self.a.tokens.len()
+            && j < self.a.tokens.len()
+            && self.a.tokens[i].sent == self.a.tokens[j].sent
+    }
+
+    fn is(&self, class: &str, i: usize) -> bool {
+        i < self.lower.len() && LEX.words.is(class, self.lw(i))
+    }
+
+    fn cap(&self, i: usize) -> bool {
+        i < self.lower.len() && self.w(i).starts_with(char::is_uppercase)
+    }
+
+    fn span(&self, s: usize, e: usize) -> TextSpan {
+        TextSpan::new(self.src, self.a.tokens[s].start, self.a.tokens[e - 1].end)
+    }
+
+    fn text(&self, s: usize, e: usize) -> String {
+        self.src[self.a.tokens[s].start..self.a.tokens[e - 1].end].to_string()
+    }
+
+    /// The cue at token `i`: (lemma, kind, has the clitic -nya). A cue after a negation
+    /// ("tak menjelaskan", "belum menyatakan") is none.
+    pub fn cue_at(&self, i: usize) -> Option<(&'static str, CueKind, bool)> {
+        let t = self.a.tokens.get(i)?;
+        if t.kind != TokKind::Word {
+            return None;
+        }
+        let lw = self.lw(i);
+        let found = match LEX.cues.get(lw) {
+            Some(c) => {
+                let nya = lw
+                    .strip_suffix("nya")
+                    .is_some_and(|stem| LEX.cues.contains_key(stem));
+                Some((c.lemma, c.kind, nya))
+            }
+            None => lw
+                .strip_suffix("nya")
+                .and_then(|stem| LEX.cues.get(stem))
+                .map(|c| (c.lemma, c.kind, true)),
+        }?;
+        if i > 0 && self.same_sent(i - 1, i) && self.is("negation", i - 1) {
+            return None;
+        }
+        Some(found)
+    }
+
+    /// Is token `i` inside a statement found so far?
+    fn talked_about(&self, i: usize) -> bool {
+        let p = self.said.partition_point(|r| r.0 <= i);
+        self.said[..p].iter().rev().take(4).any(|r| i < r.1)
+    }
+
+    /// Is the mention the subject of its sentence: near its start, with no cue before it?
+    fn subject_like(&self, m: &crate::entities::Mention) -> bool {
+        let s = self.a.sentences[self.a.tokens[m.tok_start].sent].tok_start;
+        m.tok_start - s <= 4 && (s..m.tok_start).all(|k| self.cue_at(k).is_none())
+    }
+
+    /// The person `ia`, `dia` or -nya at token `before` refers to.
+    pub fn salient_person(&self, before: usize) -> Option<usize> {
+        let ms = &self.ents.mentions;
+        let upto = ms.partition_point(|m| m.tok_end <= before);
+        let person = |m: &&crate::entities::Mention| {
+            !m.in_quote
+                && self.ents.entities[m.entity].kind == EntityKind::Person
+                && !self.talked_about(m.tok_start)
+        };
+        let named = ms[..upto].iter().rev().take(400).find(person);
+        let block = self.a.tokens.get(before).map_or(0, |t| t.block);
+        let floor = self.floor.filter(|f| f.block + 2 >= block);
+        match (named, floor) {
+            (Some(m), Some(f)) if m.entity != f.entity && m.tok_start > f.tok => {
+                // someone named since the last statement takes the floor only as the subject
+                // of a sentence, or in this very sentence
+                let here = self.same_sent(m.tok_start, before.min(self.a.tokens.len() - 1));
+                if here || self.subject_like(m) {
+                    Some(m.entity)
+                } else {
+                    Some(f.entity)
+                }
+            }
+            (Some(m), _) => Some(m.entity),
+            (None, Some(f)) => Some(f.entity),
+            (None, None) => None,
+        }
+    }
+
+    /// The organisation or group "mereka", "lembaga itu" refers to: the last one named
+    /// outside quotations.
+    pub fn salient_group(&self, before: usize) -> Option<usize> {
+        let ms = &self.ents.mentions;
+        let upto = ms.partition_point(|m| m.tok_end <= before);
+        ms[..upto]
+            .iter()
+            .rev()
+            .take(400)
+            .find(|m| !m.in_quote && self.ents.entities[m.entity].kind == EntityKind::Organization)
+            .map(|m| m.entity)
+    }
+
+    pub fn speaker_of_mention(&mut self, mi: usize, via_default: Via) -> Found {
+        let m = self.ents.mentions[mi].clone();
+        if self.ents.entities[m.entity].kind == EntityKind::Other {
+            self.ents.set_kind(m.entity, EntityKind::Person);
+        }
+        let e = &self.ents.entities[m.entity];
+        let kind = match e.kind {
+            EntityKind::Person | EntityKind::Other => SpeakerKind::Person,
+            EntityKind::Organization | EntityKind::Place => SpeakerKind::Organization,
+        };
+        let via = if m.apposition {
+            Via::Apposition
+        } else if m.role.is_some() {
+            Via::Title
+        } else if kind == SpeakerKind::Organization {
+            Via::Organization
+        } else {
+            via_default
+        };
+        let part = |r: Option<(usize, usize)>| {
+            r.filter(|(s, t)| t > s).map(|(s, t)| {
+                self.src[self.a.tokens[s].start..self.a.tokens[t - 1].end].to_string()
+            })
+        };
+        let role = part(m.role).or_else(|| e.roles.first().cloned());
+        let aff = part(m.affiliation).or_else(|| e.affiliations.first().cloned());
+        let sp = super::Speaker {
+            name: e.name.clone(),
+            entity: Some(e.id),
+            kind,
+            mention: TextSpan::new(self.src, m.start, m.end),
+            via,
+        };
+        (sp, role, aff, (m.tok_start, m.tok_end))
+    }
+
+    pub fn speaker_of_entity(&self, e: usize, (s, t): (usize, usize), via: Via) -> Found {
+        let en = &self.ents.entities[e];
+        let kind = match en.kind {
+            EntityKind::Organization | EntityKind::Place => SpeakerKind::Organization,
+            _ => SpeakerKind::Person,
+        };
+        (
+            super::Speaker {
+                name: en.name.clone(),
+                entity: Some(e),
+                kind,
+                mention: self.span(s, t),
+                via,
+            },
+            en.roles.first().cloned(),
+            en.affiliations.first().cloned(),
+            (s, t),
+        )
+    }
+
+    fn descriptor(&self, s: usize, e: usize) -> Found {
+        (
+            super::Speaker {
+                name: self.text(s, e),
+                entity: None,
+                kind: SpeakerKind::Descriptor,
+                mention: self.span(s, e),
+                via: Via::Descriptor,
+            },
+            None,
+            None,
+            (s, e),
+        )
+    }
+
+    /// "Presiden" or "Menteri Keuangan" alone (no name after it) at token `i`: the latest
+    /// person before it whose role begins with these words. Returns the end of the title too.
+    pub fn title_holder(&self, i: usize) -> Option<(usize, Found)> {
+        let n = self.a.tokens.len();
+        let words: Vec<&str> = (i..(i + 6).min(n))
+            .take_while(|&k| self.same_sent(i, k))
+            .map(|k| self.w(k))
+            .collect();
+        let (l, true) = crate::entities::title_at(&words, 0)? else {
+            return None;
+        };
+        let mut end = l;
+        while end < words.len() && LEX.words.is("role_word", words[end]) {
+            end += 1;
+        }
+        // followed by a name: a mention, not a reference
+        if words
+            .get(end)
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
+        {
+            return None;
+        }
+        let e = self.holder_of(&words[..end].join(" "), i)?;
+        Some((i + end, self.speaker_of_entity(e, (i, i + end), Via::Title)))
+    }
+
+    /// The latest person before token `before` whose role begins with `title`.
+    fn holder_of(&self, title: &str, before: usize) -> Option<usize> {
+        let ms = &self.ents.mentions;
+        let upto = ms.partition_point(|m| m.tok_end <= before);
+        let tl = title.to_lowercase();
+        ms[..upto].iter().rev().take(400).find_map(|m| {
+            let e = &self.ents.entities[m.entity];
+            (e.kind == EntityKind::Person
+                && e.roles.iter().any(|r| {
+                    let r = r.to_lowercase();
+                    r == tl || r.starts_with(&tl) && r.as_bytes().get(tl.len()) == Some(&b' ')
+                }))
+            .then_some(m.entity)
+        })
+    }
+
+    /// Speaker expressions that begin at token `t`: (end, speaker), longest first.
+    pub fn expr_from(&mut self, t: usize) -> Vec<(usize, Found)> {
+        let mut out = Vec::new();
+        if t >= self.a.tokens.len() || self.inside[t] {
+            return out;
+        }
+        if let Some(mi) = self.ents.mention_at[t] {
+            if self.ents.mentions[mi].tok_start == t {
+                let f = self.speaker_of_mention(mi, Via::Name);
+                // "kata Ali Fikri, juru bicara KPK, di Jakarta": the apposition after it
+                if let Some(e) = self.apposition_after(f.3 .1) {
+                    let mut g = f.clone();
+                    let role = self.text(f.3 .1 + 1, e);
+                    g.1 = Some(g.1.take().unwrap_or(role));
+                    g.0.mention = self.span(t, e);
+                    g.3 .1 = e;
+                    out.push((e, g));
+                }
+                out.push((f.3 .1, f));
+                return out;
+            }
+        }
+        // a lower-case role before a name: "analis Foster Asset Management Riki Adi Saputra",
+        // "koresponden ABS-CBN, Dennis Datu"
+        if self.is("role_noun", t) && !self.cap(t) {
+            if let Some(f) = self.role_then_name(t) {
+                out.push((f.3 .1, f));
+                return out;
+            }
+        }
+        let lw = self.lw(t).to_string();
+        if LEX.words.is("pronoun", &lw) {
+            if let Some(e) = self.salient_person(t) {
+                out.push((t + 1, self.speaker_of_entity(e, (t, t + 1), Via::Pronoun)));
+            }
+            return out;
+        }
+        if LEX.words.is("pronoun_plural", &lw) {
+            if let Some(e) = self.salient_group(t) {
+                out.push((t + 1, self.speaker_of_entity(e, (t, t + 1), Via::Pronoun)));
+            }
+            return out;
+        }
+        if let Some((end, f)) = self.title_holder(t) {
+            out.push((end, f));
+            return out;
+        }
+        if let Some(f) = self.role_reference(t) {
+            out.push((f.3 .1, f));
+            return out;
+        }
+        if let Some(e) = self.descriptor_from(t) {
+            out.push((e, self.descriptor(t, e)));
+        }
+        out
+    }
+
+    /// Speaker expressions that end just before token `end`: (start, speaker).
+    pub fn expr_to(&mut self, end: usize) -> Vec<(usize, Found)> {
+        let mut out = Vec::new();
+        if end == 0 || end > self.a.tokens.len() || self.inside[end - 1] {
+            return out;
+        }
+        let p = end - 1;
+        if let Some(mi) = self.ents.mention_at[p] {
+            if self.ents.mentions[mi].tok_end == end {
+                let f = self.speaker_of_mention(mi, Via::Name);
+                // "juru bicara militer Israel Daniel Hagari": a role in lower case before it
+                if let Some(r) = self.role_before(f.3 .0) {
+                    let mut g = f.clone();
+                    let role = self.text(r, f.3 .0);
+                    g.1 = Some(match g.1.take() {
+                        Some(x) if !role.contains(&x) => format!("{role} {x}"),
+                        _ => role,
+                    });
+                    g.0.mention = self.span(r, end);
+                    g.3 .0 = r;
+                    out.push((r, g));
+                }
+                out.push((f.3 .0, f));
+                return out;
+            }
+        }
+        // "Ahmad Rifai, salah satu pelaku, menyangkal": a name, then its role between commas
+        if self.w(p) == "," {
+            if let Some(f) = self.apposition_before(p) {
+                out.push((f.3 .0, f));
+                return out;
+            }
+        }
+        let lw = self.lw(p).to_string();
+        if LEX.words.is("pronoun", &lw) {
+            if let Some(e) = self.salient_person(p) {
+                out.push((p, self.speaker_of_entity(e, (p, end), Via::Pronoun)));
+            }
+            return out;
+        }
+        if LEX.words.is("pronoun_plural", &lw) {
+            if let Some(e) = self.salient_group(p) {
+                out.push((p, self.speaker_of_entity(e, (p, end), Via::Pronoun)));
+            }
+            return out;
+        }
+        // a title alone, or a role with a demonstrative, ending here
+        for s in (end.saturating_sub(5)..end).rev() {
+            if !self.same_sent(s, p) {
+                continue;
+            }
+            if let Some((e, f)) = self.title_holder(s) {
+                if e == end {
+                    out.push((s, f));
+                    return out;
+                }
+            }
+            if let Some(f) = self.role_reference(s) {
+                if f.3 .1 == end {
+                    out.push((s, f));
+                    return out;
+                }
+            }
+        }
+        if let Some(s) = self.descriptor_to(end) {
+            out.push((s, self.descriptor(s, end)));
+        }
+        out
+    }
+
+    /// The end of a lower-case apposition after a name ending at `end`: ", juru bicara KPK,"
+    /// (up to the next comma or the sentence end, at most eight tokens).
+    fn apposition_after(&self, end: usize) -> Option<usize> {
+        let n = self.a.tokens.len();
+        if end + 1 >= n || self.w(end) != "," || !self.same_sent(end, end + 1) {
+            return None;
+        }
+        let h = end + 1;
+        let starts = !self.cap(h)
+            && (self.is("role_noun", h)
+                || self.is("descriptor_head", h)
+                || self.is("descriptor_det", h));
+        if !starts {
+            return None;
+        }
+        let mut k = h;
+        while k < n && k < h + 8 && self.same_sent(h, k) {
+            let w = self.w(k);
+            if w == "," || w == "." || self.cue_at(k).is_some() || self.inside[k] {
+                break;
+            }
+            if LEX.words.is("occasion_start", self.lw(k)) && k > h {
+                break;
+            }
+            k += 1;
+        }
+        (k > h).then_some(k)
+    }
+
+    /// Where a lower-case role phrase before a person's name begins ("juru bicara militer
+    /// Israel" before "Daniel Hagari"): role nouns and role words, with names of organisations
+    /// and places among them, at most six tokens back.
+    fn role_before(&self, name: usize) -> Option<usize> {
+        let is_person = self
+            .ents
+            .mention_at
+            .get(name)
+            .copied()
+            .flatten()
+            .is_some_and(|mi| {
+                matches!(
+                    self.ents.entities[self.ents.mentions[mi].entity].kind,
+                    EntityKind::Person | EntityKind::Other
+                )
+            });
+        if !is_person {
+            return None;
+        }
+        let mut start = None;
+        let mut k = name;
+        while k > 0 && name - k < 6 {
+            let p = k - 1;
+            if !self.same_sent(p, name) || self.inside[p] || self.cue_at(p).is_some() {
+                break;
+            }
+            let w = self.w(p);
+            let lower_role =
+                !self.cap(p) && (self.is("role_noun", p) || self.is("descriptor_head", p));
+            let word_of_role = self.is("role_word", p)
+                || crate::lexicon::with_lower(w, |l| {
+                    LEX.words
+                        .is("role_word", crate::lexicon::capitalised(l).as_str())
+                })
+                || self.cap(p)
+                || !self.cap(p) && self.a.tokens[p].kind == TokKind::Word && w.len() > 2;
+            if lower_role {
+                start = Some(p);
+            } else if !word_of_role {
+                break;
+            }
+            k -= 1;
+        }
+        start.filter(|&s| self.is("role_noun", s) || self.is("descriptor_head", s))
+    }
+
+    /// "analis Foster Asset Management Riki Adi Saputra": role words in lower case, perhaps
+    /// organisation words, perhaps a comma, then a person's name.
+    fn role_then_name(&mut self, t: usize) -> Option<Found> {
+        let mut k = t;
+        while k < self.a.tokens.len() && k < t + 8 && self.same_sent(t, k) {
+            if let Some(mi) = self.ents.mention_at[k] {
+                let m = &self.ents.mentions[mi];
+                if m.tok_start == k && k > t {
+                    let is_person = matches!(
+                        self.ents.entities[m.entity].kind,
+                        EntityKind::Person | EntityKind::Other
+                    ) && m.name.is_some();
+                    // "koresponden ABS-CBN, Dennis Datu": the name after the comma
+                    let name_follows = m.tok_end + 1 < self.a.tokens.len()
+                        && self.w(m.tok_end) == ","
+                        && self.ents.mention_at[m.tok_end + 1].is_some_and(|x| {
+                            let n = &self.ents.mentions[x];
+                            n.tok_start == m.tok_end + 1
+                                && n.name.is_some()
+                                && matches!(
+                                    self.ents.entities[n.entity].kind,
+                                    EntityKind::Person | EntityKind::Other
+                                )
+                        });
+                    if !is_person || name_follows {
+                        k = m.tok_end;
+                        continue;
+                    }
+                    let mut f = self.speaker_of_mention(mi, Via::Title);
+                    let role_end = if self.w(k - 1) == "," { k - 1 } else { k };
+                    let role = self.text(t, role_end);
+                    f.1 = Some(match f.1.take() {
+                        Some(r) if !role.contains(&r) => format!("{role} {r}"),
+                        _ => role,
+                    });
+                    f.0.mention = self.span(t, f.3 .1);
+                    f.3 .0 = t;
+                    return Some(f);
+                }
+            }
+            let w = self.w(k);
+            let ok = self.is("role_noun", k)
+                || self.is("role_word", k)
+                || (w == "," && k > t)
+                || w.starts_with(char::is_uppercase);
+            if !ok {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// "sang menteri", "menteri tersebut", "eks Kapolda Banten itu": the latest person with
+    /// that role.
+    fn role_reference(&self, t: usize) -> Option<Found> {
+        let n = self.a.tokens.len();
+        if self.lw(t) == "sang" && t + 1 < n {
+            let e = self.salient_person(t)?;
+            return Some(self.speaker_of_entity(e, (t, t + 2), Via::Pronoun));
+        }
+        // role words then a demonstrative, within five tokens
+        let mut k = t;
+        while k < n && k < t + 5 && self.same_sent(t, k) && !self.is("demonstrative", k) {
+            let w = self.w(k);
+            let role_like = self.is("role_ref", k)
+                || self.is("role_prefix", k)
+                || crate::entities::title_at(&[w], 0).is_some()
+                || crate::entities::title_at(&[crate::lexicon::capitalised(w).as_str()], 0)
+                    .is_some()
+                || (k > t && (w.starts_with(char::is_uppercase) || self.is("role_word", k)));
+            if !role_like {
+                return None;
+            }
+            k += 1;
+        }
+        if k == t || k >= n || !self.is("demonstrative", k) || !self.same_sent(t, k) {
+            return None;
+        }
+        let end = k + 1;
+        // the title words, without prefixes: "eks Kapolda Banten" -> a holder of "Kapolda"
+        let mut s = t;
+        while s < k && self.is("role_prefix", s) {
+            s += 1;
+        }
+        let head = crate::lexicon::capitalised(self.w(s));
+        let e = self.holder_of(&head, t).or_else(|| {
+            self.is("role_ref", t)
+                .then(|| self.salient_person(t))
+                .flatten()
+        })?;
+        Some(self.speaker_of_entity(e, (t, end), Via::Title))
+    }
+
+    /// "Ahmad Rifai, salah satu pelaku,": the name before the comma before `comma`.
+    fn apposition_before(&mut self, comma: usize) -> Option<Found> {
+        let lo = comma.saturating_sub(12);
+        let mut k = comma;
+        while k > lo {
+            k -= 1;
+            if !self.same_sent(k, comma) || self.inside[k] {
+                return None;
+            }
+            if self.w(k) == "," {
+                let mi = self
+                    .ents
+                    .mention_at
+                    .get(k.checked_sub(1)?)
+                    .copied()
+                    .flatten()?;
+                let m = &self.ents.mentions[mi];
+                let person = matches!(
+                    self.ents.entities[m.entity].kind,
+                    EntityKind::Person | EntityKind::Other
+                );
+                if m.tok_end != k || !person || k + 1 >= comma {
+                    return None;
+                }
+                let mut f = self.speaker_of_mention(mi, Via::Apposition);
+                f.1 = Some(self.text(k + 1, comma));
+                f.0.mention = self.span(f.3 .0, comma);
+                f.0.via = Via::Apposition;
+                f.3 .1 = comma + 1;
+                return Some(f);
+            }
+            if self.cue_at(k).is_some() {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The end of a common-noun speaker beginning at `t`: "seorang pejabat setempat",
+    /// "saksi mata", "para pemimpin di Hungaria, Polandia, dan Slovakia", "militer Israel".
+    fn descriptor_from(&self, t: usize) -> Option<usize> {
+        let n = self.a.tokens.len();
+        let mut k = t;
+        while k < n && self.same_sent(t, k) && self.is("descriptor_det", k) && k < t + 2 {
+            k += 1;
+        }
+        if k >= n || !self.same_sent(t, k) || !self.is("descriptor_head", k) {
+            return None;
+        }
+        k += 1;
+        while k < n && k < t + 9 && self.same_sent(t, k) && !self.inside[k] {
+            let w = self.lw(k);
+            if self.cue_at(k).is_some()
+                || LEX.words.is("descriptor_stop", w)
+                || self.a.tokens[k].kind != TokKind::Word
+                || LEX.words.is("subject_adverb", w)
+                || LEX.words.is("negation", w)
+            {
+                break;
+            }
+            k += 1;
+        }
+        Some(k)
+    }
+
+    /// The start of a common-noun speaker that ends just before `end`, starting at a clause
+    /// start or after a determiner.
+    fn descriptor_to(&self, end: usize) -> Option<usize> {
+        let p = end.checked_sub(1)?;
+        let lo = end.saturating_sub(8);
+        (lo..end)
+            .filter(|&s| self.same_sent(s, p))
+            .find(|&s| self.descriptor_from(s) == Some(end))
+    }
+}
