@@ -46,8 +46,12 @@ fn is_heading(line: &str, has_next: bool) -> bool {
     let last = line.chars().last().unwrap_or('.');
     if matches!(
         last,
-        '.' | ',' | ';' | '!' | '?' | '"' | '”' | '’' | '…' | ')' | '\''
+        '.' | ',' | ';' | ':' | '!' | '?' | '"' | '”' | '’' | '…' | ')' | '\''
     ) {
+        return false;
+    }
+    // an item of a numbered list ("1. Jawa Timur 3,9 juta orang") is not a heading
+    if list_item(line) {
         return false;
     }
     let words = line.split_whitespace().count();
@@ -60,15 +64,44 @@ fn is_heading(line: &str, has_next: bool) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
+/// "1. ...", "2) ...": an item of a numbered list.
+pub fn list_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && digits <= 3
+        && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+        && line.as_bytes().get(digits + 1) == Some(&b' ')
+}
+
+/// A line that reads as a headline: a capital first, no closing punctuation, at most twenty
+/// words (the titles listed after "Baca juga").
+fn headline_like(line: &str) -> bool {
+    let last = line.chars().last().unwrap_or('.');
+    !matches!(last, '.' | '!' | '?' | '"' | '”' | ';' | ',')
+        && line.split_whitespace().count() <= 20
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
 /// Classify the lines of a document into blocks.
 pub fn blocks(text: &str) -> Vec<Block> {
     let ls = lines(text);
     let mut out = Vec::with_capacity(ls.len() + 1);
     let mut seen_paragraph = false;
+    // under a list header ("Baca Juga", "Berita Terkait") alone on its line, the headlines
+    // that follow are the list
+    let mut in_list = false;
     for (i, &(s, e)) in ls.iter().enumerate() {
         let line = &text[s..e];
         let has_next = i + 1 < ls.len();
-        let kind = if LEX.boilerplate.matches(line) {
+        let header = LEX.list_headers.matches(line);
+        if !header && !(in_list && headline_like(line)) {
+            in_list = false;
+        }
+        let kind = if header || in_list || LEX.boilerplate.matches(line) {
+            in_list |= header;
             BlockKind::Boilerplate
         } else if LEX.captions.matches(line) {
             BlockKind::Caption

@@ -28,9 +28,11 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
-    /// May later stages take quotes, figures or mentions from this block?
+    /// May later stages take quotes, figures or mentions from this block? Only paragraphs:
+    /// headings are titles (of the article, of a section, of a linked article), written in
+    /// title case that reads as names.
     pub fn is_content(self) -> bool {
-        matches!(self, BlockKind::Paragraph | BlockKind::Heading)
+        matches!(self, BlockKind::Paragraph)
     }
 }
 

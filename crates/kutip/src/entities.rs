@@ -73,6 +73,9 @@ struct Index {
     person_words: std::collections::BTreeMap<String, Vec<usize>>,
     /// entities whose name is a key of the alias list ("Jokowi")
     aliased: Vec<usize>,
+    /// organisations by the short name given in brackets after their name ("KPU" for
+    /// "Komisi Pemilihan Umum (KPU)")
+    short: HashMap<u64, usize>,
     /// entities with no name word (a run of brackets)
     unnamed: Vec<usize>,
 }
@@ -297,6 +300,9 @@ impl Entities {
     }
 
     fn find_or_add(&mut self, kind: EntityKind, words: &[String]) -> usize {
+        if let Some(i) = self.by_short(words) {
+            return i;
+        }
         let name = words.join(" ");
         // same kind, or an unknown name joining a known one. An organisation or a place joins
         // only its own name; a single word is looked for in its list directly (the first
@@ -382,6 +388,53 @@ impl Entities {
         });
         self.name_words.push(words.to_vec());
         id
+    }
+
+    /// An organisation named in full with its short name in brackets: "Komisi Pemilihan Umum
+    /// (KPU)". Its name is written so, and a later "KPU" is the same organisation; an entity
+    /// already named "KPU" takes the full name.
+    fn org_with_short(&mut self, full: &[String], short: &str) -> usize {
+        let name = format!("{} ({short})", full.join(" "));
+        let mut words = full.to_vec();
+        words.push(short.to_string());
+        let sk = key([short]);
+        let known = self.index.short.get(&sk).copied().or_else(|| {
+            Index::list(&self.index.by_name, sk)
+                .iter()
+                .copied()
+                .find(|&i| {
+                    matches!(
+                        self.entities[i].kind,
+                        EntityKind::Organization | EntityKind::Other
+                    )
+                })
+        });
+        let id = match known {
+            Some(i) => {
+                if self.name_words[i].len() < words.len() {
+                    self.entities[i].name = name.clone();
+                    self.name_words[i] = words.clone();
+                    self.index.add(i, &name, &words);
+                }
+                self.entities[i].kind = EntityKind::Organization;
+                i
+            }
+            None => {
+                let i = self.find_or_add(EntityKind::Organization, &words);
+                self.entities[i].name = name;
+                i
+            }
+        };
+        self.index.short.insert(sk, id);
+        id
+    }
+
+    /// The organisation a short name was given to in this document.
+    fn by_short(&self, words: &[String]) -> Option<usize> {
+        match words {
+            [w] => self.index.short.get(&key([w])).copied(),
+            _ => None,
+        }
     }
 
     pub fn set_kind(&mut self, e: usize, kind: EntityKind) {
@@ -595,7 +648,10 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                     && words[j] == "("
                     && j + 2 < s.tok_end
                     && (is_acronym(words[j + 1])
-                        || (starts(j + 1) && j + 3 < s.tok_end && starts(j + 3)))
+                        || (starts(j + 1) && j + 3 < s.tok_end && starts(j + 3))
+                        // "Kementerian Kesehatan (Kemenkes)": a short name after an
+                        // organisation
+                        || (starts(j + 1) && (i..j).any(|k| is_org_word(words[k]))))
                     && words[j + 2] == ")"
                 {
                     // "Komisi Pemilihan Umum (KPU)", "Wali Kota (Walkot) Pekanbaru ..."
@@ -743,6 +799,15 @@ fn analyse_chunk(
             .filter(|w| !matches!(**w, "(" | ")"))
             .map(|w| w.to_string())
             .collect()
+    };
+    // an organisation over tokens `r`; a short name in brackets at its end is its short name
+    let org = |ents: &mut Entities, r: std::ops::Range<usize>| -> usize {
+        let (s, e) = (r.start, r.end);
+        if e >= s + 4 && words[e - 3] == "(" && words[e - 1] == ")" {
+            let full = owned(s..e - 3);
+            return ents.org_with_short(&full, words[e - 2]);
+        }
+        ents.find_or_add(EntityKind::Organization, &owned(r))
     };
     // a person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
     // Whisnu Hermawan; the mention keeps them)
@@ -900,7 +965,7 @@ fn analyse_chunk(
         let role_end = if name_at.is_some() { r } else { j };
         let role = if is_role { Some((i, role_end)) } else { None };
         let aff = aff_start.map(|s| (s, role_end));
-        let aff_entity = aff.map(|(s, e)| ents.find_or_add(EntityKind::Organization, &owned(s..e)));
+        let aff_entity = aff.map(|(s, e)| org(ents, s..e));
         if role_end < j {
             // name follows directly: "Presiden Joko Widodo"
             let mut ns = name_at.unwrap_or(role_end);
@@ -1001,8 +1066,7 @@ fn analyse_chunk(
             && !LEX.words.is_lower("place_noun", words[ns - 1])
             && (i..ns).any(org_like)
         {
-            let org = ents.find_or_add(EntityKind::Organization, &owned(i..ns));
-            let _ = org;
+            org(ents, i..ns);
             let id = ents.find_or_add(EntityKind::Person, &person(ns..j));
             push(ents, id, i, j, None, Some((i, ns)), Some((ns, j)), false);
             return j;
@@ -1012,7 +1076,7 @@ fn analyse_chunk(
     if is_org_word(words[i])
         || (j - i == 1 && is_acronym(words[i]) && !LEX.places.contains(words[i]))
     {
-        let id = ents.find_or_add(EntityKind::Organization, &owned(i..j));
+        let id = org(ents, i..j);
         push(ents, id, i, j, None, None, None, false);
         return j;
     }

@@ -107,6 +107,8 @@ impl Markers {
 pub struct Lexicon {
     pub abbrevs: HashMap<String, AbbrevKind>,
     pub boilerplate: Markers,
+    /// Lines that head a list of linked articles ("Baca Juga", "Berita Terkait").
+    pub list_headers: Markers,
     pub captions: Markers,
     pub datelines: Vec<Regex>,
     pub cues: HashMap<&'static str, Cue>,
@@ -221,6 +223,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon {
         abbrevs,
         boilerplate: Markers::parse(include_str!("../lang/id/boilerplate.tsv")),
+        list_headers: Markers::parse(include_str!("../lang/id/list_headers.tsv")),
         captions: Markers::parse(include_str!("../lang/id/captions.tsv")),
         datelines,
         cues,
