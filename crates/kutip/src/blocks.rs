@@ -97,7 +97,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let line = &text[s..e];
         let has_next = i + 1 < ls.len();
         let header = LEX.list_headers.matches(line);
-        if !header && !(in_list && headline_like(line)) {
+        if !(header || in_list && headline_like(line)) {
             in_list = false;
         }
         let kind = if header || in_list || LEX.boilerplate.matches(line) {
