@@ -77,7 +77,8 @@ pub fn list_item(line: &str) -> bool {
 /// words (the titles listed after "Baca juga").
 fn headline_like(line: &str) -> bool {
     let last = line.chars().last().unwrap_or('.');
-    !matches!(last, '.' | '!' | '?' | '"' | '”' | ';' | ',')
+    let cut = line.ends_with("...") || line.ends_with('…');
+    (cut || !matches!(last, '.' | '!' | '?' | '"' | '”' | ';' | ','))
         && line.split_whitespace().count() <= 20
         && line
             .chars()

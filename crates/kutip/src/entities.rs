@@ -273,9 +273,12 @@ impl Entities {
         }
         let person_like = matches!(e.kind, EntityKind::Person | EntityKind::Other)
             && matches!(kind, EntityKind::Person | EntityKind::Other);
+        // a person's name grows to a fuller form, never to a run of more than five words
+        // (a headline in title case: "Patrick Kluivert Ungkap Cara ...")
         let longer = person_like
             && !words.is_empty()
             && !ew.is_empty()
+            && words.len() <= 5
             && !contains_seq(ew, words)
             && contains_seq(words, ew);
         if !(*ew == words
@@ -566,6 +569,21 @@ fn title_continuations(words: &[&str]) -> Vec<Option<&'static str>> {
     out
 }
 
+/// The end (after ")") of a bracketed name in another language after an organisation,
+/// ending with its short form: "(United Nations High Commissioner for Refugee/UNHCR)".
+fn long_short_name(words: &[&str], open: usize, end: usize) -> Option<usize> {
+    let lim = (open + 14).min(end);
+    let close = (open + 1..lim).find(|&k| words[k] == ")")?;
+    let inner = &words[open + 1..close];
+    let ok = inner.len() >= 3
+        && inner.last().is_some_and(|w| is_acronym(w))
+        && inner.iter().all(|w| {
+            w.starts_with(char::is_uppercase)
+                || matches!(*w, "/" | "for" | "of" | "and" | "the" | "-")
+        });
+    ok.then_some(close + 1)
+}
+
 /// The longest run of capitalised tokens read as one name ("Kementerian Koordinator Bidang
 /// Pembangunan Manusia dan Kebudayaan Republik Indonesia" has 10).
 const MAX_RUN: usize = 24;
@@ -644,6 +662,42 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                         && starts(j + 1))
                 {
                     j += 1;
+                } else if j > i
+                    && words[j] == ","
+                    && j + 1 < s.tok_end
+                    && starts(j + 1)
+                    && (i..j).any(|k| is_org_word(words[k]))
+                    && (j + 1..(j + 6).min(s.tok_end)).any(|k| {
+                        LEX.words.is("org_link", words[k]) && k + 1 < s.tok_end && starts(k + 1)
+                    })
+                    && (j + 1..(j + 6).min(s.tok_end))
+                        .take_while(|&k| words[k] != "dan" && words[k] != "serta")
+                        .all(|k| starts(k) || words[k] == ",")
+                {
+                    // an enumeration inside an organisation's name: "Pusat Data, Informasi
+                    // dan Komunikasi Kebencanaan", "Meteorologi, Klimatologi, dan Geofisika"
+                    j += 1;
+                } else if j > i
+                    && words[j] == ","
+                    && j > 0
+                    && LEX
+                        .words
+                        .is("org_link", words.get(j + 1).copied().unwrap_or(""))
+                    && j + 2 < s.tok_end
+                    && starts(j + 2)
+                    && (i..j).any(|k| is_org_word(words[k]))
+                {
+                    // "..., Klimatologi, dan Geofisika": the comma before the last item
+                    j += 1;
+                } else if j > i
+                    && words[j] == "("
+                    && j + 2 < s.tok_end
+                    && (i..j).any(|k| is_org_word(words[k]))
+                    && long_short_name(&words, j, s.tok_end).is_some()
+                {
+                    // "Komisi Tinggi PBB untuk Pengungsi (United Nations High Commissioner for
+                    // Refugee/UNHCR)": a name in another language, with its short form
+                    j = long_short_name(&words, j, s.tok_end).unwrap_or(j + 1);
                 } else if j > i
                     && words[j] == "("
                     && j + 2 < s.tok_end
@@ -807,6 +861,13 @@ fn analyse_chunk(
             let full = owned(s..e - 3);
             return ents.org_with_short(&full, words[e - 2]);
         }
+        // "... (United Nations High Commissioner for Refugee/UNHCR)"
+        if e >= s + 5 && words[e - 1] == ")" && is_acronym(words[e - 2]) {
+            if let Some(o) = (s + 1..e - 2).rev().find(|&k| words[k] == "(") {
+                let full = owned(s..o);
+                return ents.org_with_short(&full, words[e - 2]);
+            }
+        }
         ents.find_or_add(EntityKind::Organization, &owned(r))
     };
     // a person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
@@ -917,8 +978,10 @@ fn analyse_chunk(
                 r += 1;
             } else if r > i
                 && r + 1 < j
-                && (LEX.words.is("org_link", w) || matches!(w, "/" | "&"))
-                && (LEX.words.is("role_word", words[r + 1]) || is_org_word(words[r + 1]))
+                && (LEX.words.is("org_link", w) || matches!(w, "/" | "&" | ","))
+                && (LEX.words.is("role_word", words[r + 1])
+                    || is_org_word(words[r + 1])
+                    || (w == "," && LEX.words.is("org_link", words[r + 1])))
             {
                 // "Menteri Riset dan Teknologi", "Menteri PPN/Kepala Bappenas"
                 r += 1;

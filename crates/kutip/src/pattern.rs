@@ -417,7 +417,9 @@ fn backward(items: &[&Item], v: &mut dyn View, u: usize, m: &mut Match) -> bool 
                 let limit = if v.word(u) == Some(",") { 14 } else { 5 };
                 let ok = u > start
                     && u - start <= limit
-                    && (start..u).all(|k| v.cue(k).is_none() && !v.is_quote(k))
+                    && (start..u).all(|k| {
+                        !v.is_quote(k) && v.cue(k).is_none_or(|c| c.0 == CueKind::Passive)
+                    })
                     && backward(rest, v, start, m);
                 if ok {
                     m.span = (m.span.0.min(start), m.span.1);

@@ -316,8 +316,14 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
                 match c {
                     '“' | '‘' | '«' | '„' => true,
                     '”' | '’' | '»' => false,
-                    // a straight quote: after a quote char or at a line start it opens
-                    _ => space_before || prev.is_some_and(is_quote_char),
+                    // a straight quote: after a quote char or at a line start it opens, and
+                    // between a sentence's end and a letter ("warga Purwakarta."Pengemudi")
+                    _ => {
+                        space_before
+                            || prev.is_some_and(is_quote_char)
+                            || (prev.is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | ';'))
+                                && next.is_some_and(char::is_alphanumeric))
+                    }
                 }
             };
             push_quote(out, i, i + c.len_utf8(), open);

@@ -120,6 +120,10 @@ impl<'a> Ctx<'a> {
         if i > 0 && self.same_sent(i - 1, i) && self.is("negation", i - 1) {
             return None;
         }
+        // "Lebih lanjut, ...": furthermore, not "lanjut X"
+        if i > 0 && lw == "lanjut" && self.lw(i - 1) == "lebih" {
+            return None;
+        }
         Some(found)
     }
 
@@ -371,6 +375,18 @@ impl<'a> Ctx<'a> {
                 }
                 out.push((f.3 .0, f));
                 return out;
+            }
+        }
+        // "Pelatih Timnas U-19, Indra Sjafri, menyayangkan": a mention, then a comma
+        if self.w(p) == "," && p > 0 {
+            if let Some(mi) = self.ents.mention_at[p - 1] {
+                let m = &self.ents.mentions[mi];
+                if m.tok_end == p && m.name.is_some() {
+                    let mut f = self.speaker_of_mention(mi, Via::Name);
+                    f.3 .1 = end;
+                    out.push((f.3 .0, f));
+                    return out;
+                }
             }
         }
         // "Ahmad Rifai, salah satu pelaku, menyangkal": a name, then its role between commas
@@ -636,8 +652,17 @@ impl<'a> Ctx<'a> {
             return None;
         }
         k += 1;
-        while k < n && k < t + 9 && self.same_sent(t, k) && !self.inside[k] {
+        while k < n && k < t + 12 && self.same_sent(t, k) && !self.inside[k] {
             let w = self.lw(k);
+            // a list of names inside it: "para pemimpin di Hungaria, Polandia, dan Slovakia"
+            let in_list = matches!(w, "," | "dan")
+                && k > t
+                && self.cap(k - 1)
+                && (self.cap(k + 1) || (self.lw(k + 1) == "dan" && self.cap(k + 2)));
+            if in_list {
+                k += 1;
+                continue;
+            }
             if self.cue_at(k).is_some()
                 || LEX.words.is("descriptor_stop", w)
                 || self.a.tokens[k].kind != TokKind::Word
