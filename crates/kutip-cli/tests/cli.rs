@@ -299,12 +299,17 @@ fn rafah_figures() {
 }
 
 fn micro_f1(eval_out: &str) -> f64 {
+    label_f1(eval_out, "micro")
+}
+
+/// The F1 of one line of `kutip eval pfsa` (a label or "micro").
+fn label_f1(eval_out: &str, label: &str) -> f64 {
     eval_out
         .lines()
-        .find(|l| l.starts_with("micro"))
+        .find(|l| l.split_whitespace().next() == Some(label))
         .and_then(|l| l.split_whitespace().nth(3))
         .and_then(|f| f.parse().ok())
-        .unwrap_or_else(|| panic!("no micro line in {eval_out}"))
+        .unwrap_or_else(|| panic!("no {label} line in {eval_out}"))
 }
 
 #[test]
@@ -419,9 +424,12 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
     let f = micro_f1(&out);
     let (_, rules, _) = run(&["eval", "pfsa", dev.to_str().unwrap()]);
     let r = micro_f1(&rules);
+    // the rules are strong on the frequent labels; what half the corpus teaches shows most on
+    // the parts of a speaker's introduction (affiliation, role)
+    let (fa, ra) = (label_f1(&out, "AFFILIATION"), label_f1(&rules, "AFFILIATION"));
     assert!(
-        f > 0.75 && f > r + 0.01,
-        "dev micro-F1 {f} after training on a slice, rules alone {r}\n{out}"
+        f > 0.75 && f > r && fa > ra + 0.02,
+        "dev micro-F1 {f} (affiliation {fa}) after training on a slice, rules alone {r} ({ra})\n{out}"
     );
 }
 

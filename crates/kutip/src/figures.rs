@@ -17,8 +17,13 @@ pub struct Source {
     pub entity: Option<usize>,
     pub start: usize,
     pub end: usize,
-    /// according | subject | statement
+    /// `statement` (the figure sits in a statement: its speaker), the name of the
+    /// figure-source pattern that named it (`according`, `subject-verb`, ...), or `carried`
+    /// (named in the sentence before, which this one continues)
     pub via: &'static str,
+    /// The outlet that relayed the statement the figure sits in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,7 +152,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let mut last_sentence_fig: Option<(usize, usize)> = None; // (sentence, figure index)
     let year = doc_date.and_then(|d| d.get(..4)).map(|s| s.to_string());
     let doc_place = dateline_place(src, a);
-    let mut sources = Sources::new(src, full);
+    let mut sources = Sources::new(full);
     let mut sent_places: Option<(usize, Vec<(usize, String)>)> = None;
     let mut times: Option<Times> = None;
     for s in &a.sentences {
@@ -369,7 +374,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             let when = times
                 .as_mut()
                 .and_then(|t| t.after(src, a, &lw, k, year.as_deref()));
-            let source = sources.of(&lw, i, s.tok_start, s.tok_end);
+            let source = sources.of(i, a.tokens[i].sent);
             if sent_places.as_ref().map(|x| x.0) != Some(s.tok_start) {
                 sent_places = Some((s.tok_start, places_in(src, a, s.tok_start, s.tok_end)));
             }
@@ -555,128 +560,115 @@ fn iso(d: &str) -> Option<String> {
     Some(format!("{yy:04}-{mm:02}-{dd:02}"))
 }
 
-/// The sources named once for a whole sentence (its first token `start`): "menurut X" and
-/// the first "X mencatat" with the token of its verb.
-struct SentenceSources {
-    start: usize,
-    according: Option<Source>,
-    subject: Option<(usize, Source)>,
-}
-
-/// Who a figure is attributed to. The sentence-wide sources ("menurut X" anywhere in it, the
-/// first "X mencatat") are found once per sentence, and the statements are swept in text order
-/// along with the figures, so the cost stays linear in the document.
+/// Who a figure is attributed to, in this order: the speaker of the statement it sits in; the
+/// source a figure-source pattern names in its sentence (`Full::sources`); the source of the
+/// sentence before in the same paragraph, which a sentence of figures with no attribution of
+/// its own continues ("Dari jumlah tersebut, 14 ..."). Figures are asked for in text order, so
+/// the statements are swept along with them and the cost stays linear.
 struct Sources<'a> {
-    src: &'a str,
     full: &'a Full,
-    /// the sentence whose sources are cached, with them
-    sent: Option<SentenceSources>,
     /// next statement not yet active, and the active ones (index order)
     next_quote: usize,
     active: Vec<usize>,
+    /// the sentence being read
+    cur: Option<Current>,
+    /// the source the sentence before left: (its block, the source)
+    before: Option<(usize, Source)>,
+}
+
+/// What a sentence says about its figures' source.
+struct Current {
+    sent: usize,
+    block: usize,
+    /// named by a figure-source pattern
+    own: Option<Source>,
+    /// the speaker of a statement in the sentence
+    spoken: Option<Source>,
+    /// a figure of it took the source carried from the sentence before
+    carried: Option<Source>,
 }
 
 impl<'a> Sources<'a> {
-    fn new(src: &'a str, full: &'a Full) -> Sources<'a> {
+    fn new(full: &'a Full) -> Sources<'a> {
         Sources {
-            src,
             full,
-            sent: None,
             next_quote: 0,
             active: Vec::new(),
+            cur: None,
+            before: None,
         }
     }
 
-    /// The source of the figure starting at token `i` of the sentence `s0..s1`. Figures are
-    /// asked for in text order.
-    fn of(&mut self, lw: &[String], i: usize, s0: usize, s1: usize) -> Option<Source> {
-        if self.sent.as_ref().map(|x| x.start) != Some(s0) {
-            self.sent = Some(SentenceSources {
-                start: s0,
-                according: self.according(lw, s0, s1),
-                subject: self.subject(lw, s0, s1),
-            });
+    /// Read sentences up to `si` (in order): each leaves its source, or none, to the next.
+    fn enter(&mut self, si: usize) {
+        let from = match &self.cur {
+            Some(c) if c.sent == si => return,
+            Some(c) => c.sent + 1,
+            None => 0,
+        };
+        for k in from..=si {
+            if let Some(c) = self.cur.take() {
+                let left = c.own.or(c.spoken).or(c.carried);
+                self.before = left.map(|l| (c.block, l));
+            }
+            self.cur = Some(self.read(k));
         }
-        let SentenceSources {
-            according, subject, ..
-        } = self.sent.as_ref()?;
-        if let Some(a) = according {
-            return Some(a.clone());
-        }
-        let subject = subject
-            .as_ref()
-            .filter(|(k, _)| *k < i)
-            .map(|x| x.1.clone());
-        self.statement(self.full.analysis.tokens[i].start)
-            .or(subject)
     }
 
-    /// "menurut (data|penghitungan) X" anywhere in the sentence.
-    fn according(&self, lw: &[String], s0: usize, s1: usize) -> Option<Source> {
+    fn read(&self, k: usize) -> Current {
         let a = &self.full.analysis;
-        let ents = &self.full.entities;
-        for k in s0..s1 {
-            if lw[k] == "menurut"
-                || (LEX.words.is("source_noun", &lw[k])
-                    && k + 1 < s1
-                    && ents.mention_at[k + 1].is_some()
-                    && k > s0
-                    && lw[k - 1] != "menurut")
-            {
-                let mut m = k + 1;
-                while m < s1 && LEX.words.is("source_noun", &lw[m]) {
-                    m += 1;
-                }
-                if let Some(mi) = ents.mention_at.get(m).copied().flatten() {
-                    let me = &ents.mentions[mi];
-                    let e = &ents.entities[me.entity];
-                    return Some(Source {
-                        name: e.name.clone(),
-                        entity: Some(e.id),
-                        start: a.tokens[k].start,
-                        end: me.end,
-                        via: "according",
-                    });
-                }
-                // "menurut militer Israel, ...": a source that is not a named entity, up to
-                // the comma
-                if lw[k] == "menurut" && m < s1 && !LEX.words.is("pronoun", &lw[m]) {
-                    if let Some(c) = (m + 1..s1.min(m + 8)).find(|&c| lw[c] == ",") {
-                        let (st, en) = (a.tokens[m].start, a.tokens[c - 1].end);
-                        return Some(Source {
-                            name: self.src[st..en].to_string(),
-                            entity: None,
-                            start: a.tokens[k].start,
-                            end: en,
-                            via: "according",
-                        });
-                    }
-                }
-            }
+        let s = a.sentences[k];
+        let own = self.full.sources.get(k).cloned().flatten().map(|x| Source {
+            name: x.name,
+            entity: x.entity,
+            start: x.start,
+            end: x.end,
+            via: x.pattern,
+            relay: None,
+        });
+        let (s0, s1) = (a.tokens[s.tok_start].start, a.tokens[s.tok_end - 1].end);
+        // statements are sorted by start: the last one that begins before the sentence ends
+        let qs = &self.full.quotes;
+        let upto = qs.partition_point(|q| q.start < s1);
+        let spoken = qs[..upto]
+            .iter()
+            .rev()
+            .take(8)
+            .find(|q| q.end > s0 && q.speaker.is_some())
+            .and_then(statement_source);
+        Current {
+            sent: k,
+            block: s.block,
+            own,
+            spoken,
+            carried: None,
         }
-        None
     }
 
-    /// The first "BPS mencatat ..." of the sentence, with the token of its verb.
-    fn subject(&self, lw: &[String], s0: usize, s1: usize) -> Option<(usize, Source)> {
-        let ents = &self.full.entities;
-        (s0 + 1..s1).find_map(|k| {
-            if !LEX.words.is("source_verb", &lw[k]) {
-                return None;
-            }
-            let me = &ents.mentions[ents.mention_at[k - 1]?];
-            let e = &ents.entities[me.entity];
-            Some((
-                k,
-                Source {
-                    name: e.name.clone(),
-                    entity: Some(e.id),
-                    start: me.start,
-                    end: me.end,
-                    via: "subject",
-                },
-            ))
-        })
+    /// The source of the figure starting at token `i` of sentence `si`.
+    fn of(&mut self, i: usize, si: usize) -> Option<Source> {
+        self.enter(si);
+        if let Some(q) = self.statement(self.full.analysis.tokens[i].start) {
+            return Some(q);
+        }
+        let before = self.before.clone();
+        let c = self.cur.as_mut()?;
+        if let Some(o) = &c.own {
+            return Some(o.clone());
+        }
+        if c.spoken.is_some() {
+            return None;
+        }
+        let (block, carried) = before?;
+        if block != c.block {
+            return None;
+        }
+        let src = Source {
+            via: "carried",
+            ..carried
+        };
+        c.carried = Some(src.clone());
+        Some(src)
     }
 
     /// Inside a statement: its speaker (the first statement in order that holds `pos`).
@@ -687,17 +679,20 @@ impl<'a> Sources<'a> {
             self.next_quote += 1;
         }
         self.active.retain(|&q| qs[q].end > pos);
-        self.active.iter().find_map(|&q| {
-            let sp = qs[q].speaker.as_ref()?;
-            Some(Source {
-                name: sp.name.clone(),
-                entity: sp.entity,
-                start: sp.mention.start,
-                end: sp.mention.end,
-                via: "statement",
-            })
-        })
+        self.active.iter().find_map(|&q| statement_source(&qs[q]))
     }
+}
+
+fn statement_source(q: &crate::statements::Quote) -> Option<Source> {
+    let sp = q.speaker.as_ref()?;
+    Some(Source {
+        name: sp.name.clone(),
+        entity: sp.entity,
+        start: sp.mention.start,
+        end: sp.mention.end,
+        via: "statement",
+        relay: q.relay.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub struct Full {
     pub analysis: Analysis,
     pub entities: Entities,
     pub quotes: Vec<Quote>,
+    /// For each sentence, the source its figures are claimed by, when a figure-source
+    /// pattern names one (`lang/id/figure_sources.tsv`).
+    pub sources: Vec<Option<crate::statements::Attribution>>,
 }
 
 /// How to run the pipeline: an optional trained tagger, and an optional question asked
@@ -85,12 +88,13 @@ fn analyze_checked<E>(text: &str, check: &impl Fn() -> Result<(), E>) -> Result<
     let (quotations, inside) = crate::statements::quotations(&analysis);
     let mut entities = crate::entities::find(text, &analysis, &inside);
     check()?;
-    let quotes = crate::statements::find(text, &analysis, &mut entities, &quotations, &inside);
+    let found = crate::statements::find(text, &analysis, &mut entities, &quotations, &inside);
     check()?;
     Ok(Full {
         analysis,
         entities,
-        quotes,
+        quotes: found.quotes,
+        sources: found.sources,
     })
 }
 

@@ -115,9 +115,38 @@ pub struct Quote {
 static PATTERNS: LazyLock<Result<Vec<Pattern>, String>> =
     LazyLock::new(|| Pattern::parse_file(include_str!("../../lang/id/statements.tsv")));
 
+/// The figure-source patterns, parsed once.
+static SOURCE_PATTERNS: LazyLock<Result<Vec<Pattern>, String>> =
+    LazyLock::new(|| Pattern::parse_file(include_str!("../../lang/id/figure_sources.tsv")));
+
 /// The patterns, or the reason the data file is broken (a test checks it never is).
 pub fn patterns() -> Result<&'static [Pattern], &'static str> {
     PATTERNS.as_deref().map_err(String::as_str)
+}
+
+/// The figure-source patterns, or the reason their data file is broken.
+pub fn source_patterns() -> Result<&'static [Pattern], &'static str> {
+    SOURCE_PATTERNS.as_deref().map_err(String::as_str)
+}
+
+/// Who a sentence's figures are claimed by, as a figure-source pattern found it.
+#[derive(Debug, Clone)]
+pub struct Attribution {
+    pub name: String,
+    pub entity: Option<usize>,
+    pub kind: SpeakerKind,
+    /// where the source is named
+    pub start: usize,
+    pub end: usize,
+    pub pattern: &'static str,
+}
+
+/// What the statements stage finds: the statements, and for each sentence the source its
+/// figures are claimed by (when a figure-source pattern names one).
+#[derive(Debug, Default)]
+pub struct Attributions {
+    pub quotes: Vec<Quote>,
+    pub sources: Vec<Option<Attribution>>,
 }
 
 /// Which units a pattern's pivot may stand on.
@@ -196,9 +225,9 @@ pub fn find(
     ents: &mut Entities,
     qs: &[Quotation],
     inside: &[bool],
-) -> Vec<Quote> {
-    let Ok(patterns) = patterns() else {
-        return Vec::new();
+) -> Attributions {
+    let (Ok(patterns), Ok(source_patterns)) = (patterns(), source_patterns()) else {
+        return Attributions::default();
     };
     let mut cx = Ctx::new(src, a, ents, inside);
     names_before_cues_are_persons(&mut cx);
@@ -217,18 +246,83 @@ pub fn find(
         done: vec![false; qs.len()],
         by_sentence: vec![Vec::new(); a.sentences.len()],
     };
+    let mut sources: Vec<Option<Attribution>> = vec![None; a.sentences.len()];
     for (si, s) in a.sentences.iter().enumerate() {
         if a.blocks[s.block].kind != crate::doc::BlockKind::Paragraph {
             continue;
         }
         let mut v = SentView::new(&mut cx, *s, qs, &quote_of);
         sentence(&mut v, si, patterns, qs, &mut st);
+        v.clause = 0;
+        figure_source(&mut v, si, source_patterns, &mut sources);
     }
     relays(&cx, &mut st.out);
     org_references(&mut cx, &st.out);
     let mut out = st.out;
     out.sort_by_key(|q| q.start);
-    out
+    Attributions {
+        quotes: out,
+        sources,
+    }
+}
+
+/// The source a figure-source pattern names in this sentence (or, for a pattern that points
+/// back, in the sentence before, when that one has none).
+fn figure_source(
+    v: &mut SentView,
+    si: usize,
+    patterns: &'static [Pattern],
+    sources: &mut [Option<Attribution>],
+) {
+    let n = v.units.len();
+    for u in 0..n {
+        let is_cue = crate::pattern::View::cue(v, u).is_some();
+        for p in patterns {
+            let ok = match pivot_kind(p) {
+                PivotKind::Cue => is_cue,
+                PivotKind::Quote => false,
+                PivotKind::Word => true,
+            };
+            if !ok {
+                continue;
+            }
+            let Some(m) = match_at(p, v, u) else {
+                continue;
+            };
+            let found = match m.speaker {
+                Some(r) => v.speaker(r),
+                None => m.cue.and_then(|c| v.tok(c)).and_then(|t| {
+                    let e = v.cx.salient_person(t)?;
+                    Some(v.cx.speaker_of_entity(e, (t, t + 1), Via::Clitic))
+                }),
+            };
+            let Some((sp, _, _, _)) = found else {
+                continue;
+            };
+            let at = if p.prev {
+                match si.checked_sub(1) {
+                    Some(prev)
+                        if v.cx.a.sentences[prev].block + 1 >= v.sent.block
+                            && sources[prev].is_none() =>
+                    {
+                        prev
+                    }
+                    _ => return,
+                }
+            } else {
+                si
+            };
+            sources[at] = Some(Attribution {
+                name: sp.name,
+                entity: sp.entity,
+                kind: sp.kind,
+                start: sp.mention.start,
+                end: sp.mention.end,
+                pattern: p.name.as_str(),
+            });
+            return;
+        }
+    }
 }
 
 /// What the sentences have produced so far.
