@@ -426,7 +426,10 @@ fn tagger_on_a_slice_of_pfsa_beats_nothing_learned() {
     let r = micro_f1(&rules);
     // the rules are strong on the frequent labels; what half the corpus teaches shows most on
     // the parts of a speaker's introduction (affiliation, role)
-    let (fa, ra) = (label_f1(&out, "AFFILIATION"), label_f1(&rules, "AFFILIATION"));
+    let (fa, ra) = (
+        label_f1(&out, "AFFILIATION"),
+        label_f1(&rules, "AFFILIATION"),
+    );
     assert!(
         f > 0.75 && f > r && fa > ra + 0.02,
         "dev micro-F1 {f} (affiliation {fa}) after training on a slice, rules alone {r} ({ra})\n{out}"

@@ -17,6 +17,8 @@ pub enum WordKind {
     Se(f64),
     Half,
     Approx(f64, f64),
+    /// a share: sepertiga, separuh
+    Fraction(f64),
 }
 
 pub struct NumLex {
@@ -40,6 +42,7 @@ pub static NUM: LazyLock<NumLex> = LazyLock::new(|| {
             "scale" => WordKind::Scale(v),
             "se" => WordKind::Se(v),
             "half" => WordKind::Half,
+            "fraction" => WordKind::Fraction(v),
             _ => {
                 let (a, b) = r[2].split_once('-').unwrap_or(("0", "0"));
                 WordKind::Approx(a.parse().unwrap_or(0.0), b.parse().unwrap_or(0.0))
@@ -211,8 +214,9 @@ fn pieces(s: &str) -> Vec<String> {
 }
 
 /// Parse a single number at the start of `ps`: digits with an optional suffix and scale
-/// word, or number words. Returns (value, pieces used).
-fn number_at(ps: &[String], money: bool) -> Option<(f64, usize)> {
+/// word, or number words. Returns (value, pieces used, the scale a suffix or scale word
+/// applied: 1 when none).
+fn number_scaled(ps: &[String], money: bool) -> Option<(f64, usize, f64)> {
     let first = ps.first()?;
     let (mut v, mut n) = if let Some(v) = parse_digits(first) {
         (v, 1)
@@ -222,6 +226,7 @@ fn number_at(ps: &[String], money: bool) -> Option<(f64, usize)> {
         let ws: Vec<&str> = ps.iter().map(|s| s.as_str()).collect();
         parse_words(&ws)?
     };
+    let mut scale = 1.0;
     if n == 1 && parse_digits(first).is_some() || first.starts_with(',') {
         if let Some(sfx) = ps.get(1) {
             let m = match sfx.as_str() {
@@ -235,13 +240,20 @@ fn number_at(ps: &[String], money: bool) -> Option<(f64, usize)> {
             if let Some(m) = m {
                 v *= m;
                 n += 1;
+                scale = m;
             } else if let Some(WordKind::Scale(m)) = NUM.words.get(sfx.as_str()) {
                 v *= m;
                 n += 1;
+                scale = *m;
+            } else if let Some(WordKind::Approx(l, _)) = NUM.words.get(sfx.as_str()) {
+                // "15 ribuan": some fifteen thousand
+                v *= l;
+                n += 1;
+                scale = *l;
             }
         }
     }
-    Some((v, n))
+    Some((v, n, scale))
 }
 
 /// Parse a whole expression: numerals, ordinals and amounts of money, with intervals.
@@ -329,7 +341,7 @@ pub fn parse(text: &str) -> Option<Amount> {
         || ps
             .iter()
             .any(|p| NUM.units.get(p.as_str()).is_some_and(|u| u.0 != "percent"));
-    let (a, n) = number_at(&ps[i..], money_hint)?;
+    let (a, n, scale_a) = number_scaled(&ps[i..], money_hint)?;
     i += n;
     if unit.is_none() {
         if let Some((u, n)) = take_unit(&ps, i, false) {
@@ -351,13 +363,19 @@ pub fn parse(text: &str) -> Option<Amount> {
             unit = unit.or(Some(u));
             j += n;
         }
-        if let Some((b, n)) = number_at(&ps[j..], money_hint) {
+        if let Some((b, n, scale_b)) = number_scaled(&ps[j..], money_hint) {
             j += n;
             if let Some((u, n)) = take_unit(&ps, j, false) {
                 unit = unit.or(Some(u));
                 j += n;
             }
             if j == ps.len() {
+                // "Rp20 hingga Rp30 miliar": the scale said once holds for both ends
+                let a = if scale_a == 1.0 && scale_b > 1.0 && a * scale_b <= b {
+                    a * scale_b
+                } else {
+                    a
+                };
                 return Some(Amount {
                     value: None,
                     low: Some(a),
@@ -423,5 +441,18 @@ mod tests {
         assert!(parse("ketiga").unwrap().ordinal);
         let r = parse("antara 10 hingga 15").unwrap();
         assert_eq!((r.low, r.high), (Some(10.0), Some(15.0)));
+        let r = parse("Rp20 hingga Rp30 miliar").unwrap();
+        assert_eq!(
+            (r.low, r.high, r.unit),
+            (Some(20e9), Some(30e9), Some("IDR"))
+        );
+        let r = parse("4%-5%").unwrap();
+        assert_eq!(
+            (r.low, r.high, r.unit),
+            (Some(4.0), Some(5.0), Some("percent"))
+        );
+        let r = parse("1-10 persen").unwrap();
+        assert_eq!((r.low, r.high), (Some(1.0), Some(10.0)));
+        assert_eq!(v("Rp 15 ribuan"), Some(15_000.0));
     }
 }
