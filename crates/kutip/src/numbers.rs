@@ -206,6 +206,10 @@ fn pieces(s: &str) -> Vec<String> {
         .map(|p| {
             if p.starts_with("rp") {
                 "rp".to_string()
+            } else if let Some(stem) = p.strip_suffix("nya").filter(|s| NUM.units.contains_key(*s))
+            {
+                // "90 persennya"
+                stem.to_string()
             } else {
                 p
             }

@@ -224,12 +224,8 @@ impl Reader<'_> {
             let k = ws.len();
             i >= s.tok_start + k && self.lw[i - k..i].iter().zip(ws).all(|(a, b)| a == b)
         });
-        let noun = next.is_some_and(|n| {
-            self.kind(i + 1) == TokKind::Word
-                && !self.w(i + 1).starts_with(char::is_uppercase)
-                && !LEX.words.is("satu_not_after", n)
-        });
-        noun || qualified
+        let counted = next.is_some_and(|n| LEX.words.is("satu_counts", n));
+        counted || qualified
     }
 
     /// Where the number expression starting at `i` ends: currency, digits or number words, a
@@ -298,6 +294,14 @@ impl Reader<'_> {
                 }
             }
         }
+        // "90 persennya"
+        if j < s.tok_end {
+            if let Some(stem) = self.lw[j].strip_suffix("nya") {
+                if NUM.units.get(stem).is_some_and(|u| u.2) {
+                    return j + 1;
+                }
+            }
+        }
         j
     }
 
@@ -320,7 +324,14 @@ impl Reader<'_> {
             && (lw[num].starts_with("19") || lw[num].starts_with("20"));
         // a bare number: no unit, scale or decimals ("88", "2"), as labels and names have
         let grouped = lw[num].contains('.') || lw[num].contains(',');
-        let bare = j == num + 1 && number && !grouped && sp.start == num;
+        let bare =
+            j == num + 1 && (number || is_digit_range(&lw[num])) && !grouped && sp.start == num;
+        // "2020-2022", "2023 hingga 2024": a span of years
+        let year_like = |w: &str| w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
+        let years = match lw[num].split_once('-') {
+            Some((x, y)) => year_like(x) && year_like(y),
+            None => year_like(&lw[num]) && sp.second.is_some_and(|k| year_like(&lw[k])),
+        };
         let small = lw[num].parse::<u32>().is_ok_and(|v| v < 1000);
         if LEX.words.is("number_label", prev)
             || (LEX.words.is("soft_label", prev) && bare)
@@ -331,7 +342,9 @@ impl Reader<'_> {
             || (prev == ":" && i >= 2 && self.kind(i - 2) == TokKind::Number)
             || LEX.words.is("month", next)
             || LEX.words.is("duration", next)
+            || LEX.words.is("coordinate", next)
             || is_year
+            || years
             || t.kind == TokKind::Date
             || (number && lw[num].contains('.') && next == "wib")
         {
