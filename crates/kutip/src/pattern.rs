@@ -368,8 +368,6 @@ fn forward(items: &[Item], v: &mut dyn View, u: usize, m: &mut Match) -> bool {
     };
     match it.rep {
         Rep::One => try_one(v, m),
-        // an optional occasion is lazy: the reading without it comes first
-        Rep::Opt if it.elem == Elem::Occasion => forward(rest, v, u, m) || try_one(v, m),
         Rep::Opt => try_one(v, m) || forward(rest, v, u, m),
         Rep::Star => {
             // greedy: as many single units as match, then the rest
@@ -457,6 +455,8 @@ fn backward(items: &[&Item], v: &mut dyn View, u: usize, m: &mut Match) -> bool 
     };
     match it.rep {
         Rep::One => try_one(v, m),
+        // an optional occasion before the cue is lazy: the reading without it comes first
+        // ("Juru bicara Hamas, Hazem Qassem, dalam unggahan ... mengatakan")
         Rep::Opt if it.elem == Elem::Occasion => backward(rest, v, u, m) || try_one(v, m),
         Rep::Opt => try_one(v, m) || backward(rest, v, u, m),
         Rep::Star => {

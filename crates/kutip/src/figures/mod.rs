@@ -447,7 +447,7 @@ impl Reader<'_> {
 
     /// What is counted: the words after the figure, up to a stop word or a category word
     /// ("orang tewas"), or a category word just before it ("menewaskan 20 orang").
-    fn counted(&self, s: &crate::Sentence, sp: &Span) -> Counted {
+    fn counted(&self, s: &crate::Sentence, sp: &Span, qual_start: usize) -> Counted {
         let lw = &self.lw;
         let mut k = sp.end;
         if k + 1 < s.tok_end && lw[k] == "di" && lw[k + 1] == "antaranya" {
@@ -470,8 +470,9 @@ impl Reader<'_> {
             }
             k += 1;
         }
-        if category.is_none() && sp.start > s.tok_start {
-            if let Some(c) = FIG.categories.get(lw[sp.start - 1].as_str()) {
+        // before the figure and its qualifier: "menewaskan sedikitnya 27 orang"
+        if category.is_none() && qual_start > s.tok_start {
+            if let Some(c) = FIG.categories.get(lw[qual_start - 1].as_str()) {
                 category = Some(c);
             }
         }
@@ -586,7 +587,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             if vague {
                 qual = "about";
             }
-            let c = r.counted(s, &sp);
+            let c = r.counted(s, &sp, start_tok);
             let category = category_of(amount.unit, c.category, c.what.is_some());
             let unit = amount
                 .unit

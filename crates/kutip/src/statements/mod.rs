@@ -550,6 +550,16 @@ fn make(
     if words_in(a, f, l) < 2 {
         return None;
     }
+    // a request verb reports a statement unless what follows says it does not ("meminta
+    // maaf", "meminta tidak disebutkan namanya")
+    if let Some((ct, _)) = cue {
+        if LEX.words.is("needs_clause", v.cx.lw(ct))
+            && f == ct + 1
+            && (LEX.words.is("request_not", v.cx.lw(f)) || words_in(a, f, l) < 3)
+        {
+            return None;
+        }
+    }
     // "Lebih dari 34.600 warga tewas, menurut X": the attribution is the figure's source
     if p.has_flag("no-figures") && (f..=l).any(|t| a.tokens[t].kind == TokKind::Number) {
         return None;

@@ -316,9 +316,11 @@ impl<'a> Ctx<'a> {
                 return out;
             }
         }
-        // a lower-case role before a name: "analis Foster Asset Management Riki Adi Saputra",
-        // "koresponden ABS-CBN, Dennis Datu"
-        if self.is("role_noun", t) && !self.cap(t) {
+        // a role before a name: "analis Foster Asset Management Riki Adi Saputra",
+        // "koresponden ABS-CBN, Dennis Datu", "Gubernur wilayah Donetsk, Vadim Filashkin"
+        let title_here = crate::entities::title_at(&[self.w(t)], 0).is_some();
+        if (self.is("role_noun", t) && !self.cap(t)) || (title_here && self.mention_starts_later(t))
+        {
             if let Some(f) = self.role_then_name(t) {
                 out.push((f.3 .1, f));
                 return out;
@@ -358,6 +360,26 @@ impl<'a> Ctx<'a> {
             return out;
         }
         let p = end - 1;
+        // "sumber medis di Rumah Sakit Al-Aqsa", "Seorang pejabat Hamas": a common noun
+        // heads the speaker; the name at its end is only part of it
+        if let Some(s) = self.descriptor_to(end) {
+            // ... a name of an organisation or a place, not a person's ("juru bicara militer
+            // Israel Daniel Hagari" is Daniel Hagari)
+            let name_inside = self.ents.mention_at[p].is_some_and(|mi| {
+                let m = &self.ents.mentions[mi];
+                m.tok_start > s
+                    && matches!(
+                        self.ents.entities[m.entity].kind,
+                        EntityKind::Organization | EntityKind::Place
+                    )
+            });
+            // (a head in capitals is part of a proper name: "Dinas Pendidikan ...")
+            let common =
+                self.is("descriptor_det", s) || self.is("descriptor_head", s) && !self.cap(s);
+            if name_inside && common {
+                out.push((s, self.descriptor(s, end)));
+            }
+        }
         if let Some(mi) = self.ents.mention_at[p] {
             if self.ents.mentions[mi].tok_end == end {
                 let f = self.speaker_of_mention(mi, Via::Name);
@@ -508,6 +530,14 @@ impl<'a> Ctx<'a> {
         start.filter(|&s| self.is("role_noun", s) || self.is("descriptor_head", s))
     }
 
+    /// Does no mention begin at `t`, but one within the next eight tokens of the sentence?
+    fn mention_starts_later(&self, t: usize) -> bool {
+        self.ents.mention_at[t].is_none()
+            && (t + 1..(t + 8).min(self.a.tokens.len()))
+                .take_while(|&k| self.same_sent(t, k))
+                .any(|k| self.ents.mention_at[k].is_some())
+    }
+
     /// "analis Foster Asset Management Riki Adi Saputra": role words in lower case, perhaps
     /// organisation words, perhaps a comma, then a person's name.
     fn role_then_name(&mut self, t: usize) -> Option<Found> {
@@ -549,10 +579,19 @@ impl<'a> Ctx<'a> {
                 }
             }
             let w = self.w(k);
+            let after_title = crate::entities::title_at(&[self.w(t)], 0).is_some();
             let ok = self.is("role_noun", k)
                 || self.is("role_word", k)
+                || crate::lexicon::with_lower(w, |l| {
+                    LEX.words.is("role_word", crate::lexicon::capitalised(l).as_str())
+                })
                 || (w == "," && k > t)
-                || w.starts_with(char::is_uppercase);
+                || w.starts_with(char::is_uppercase)
+                // "Gubernur wilayah Donetsk, Vadim Filashkin"
+                || (after_title
+                    && self.a.tokens[k].kind == TokKind::Word
+                    && self.cue_at(k).is_none()
+                    && !self.is("stopword", k));
             if !ok {
                 return None;
             }
@@ -604,7 +643,7 @@ impl<'a> Ctx<'a> {
 
     /// "Ahmad Rifai, salah satu pelaku,": the name before the comma before `comma`.
     fn apposition_before(&mut self, comma: usize) -> Option<Found> {
-        let lo = comma.saturating_sub(12);
+        let lo = comma.saturating_sub(14);
         let mut k = comma;
         while k > lo {
             k -= 1;
@@ -612,29 +651,30 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             if self.w(k) == "," {
-                let mi = self
-                    .ents
-                    .mention_at
-                    .get(k.checked_sub(1)?)
-                    .copied()
-                    .flatten()?;
-                let m = &self.ents.mentions[mi];
-                let person = matches!(
-                    self.ents.entities[m.entity].kind,
-                    EntityKind::Person | EntityKind::Other
-                );
-                if m.tok_end != k || !person || k + 1 >= comma {
+                if k + 1 >= comma {
                     return None;
                 }
-                let mut f = self.speaker_of_mention(mi, Via::Apposition);
-                f.1 = Some(self.text(k + 1, comma));
+                // a relative clause may hold a verb: "Seorang pejabat Hamas, yang meminta
+                // tidak disebutkan namanya,"
+                let relative = self.lw(k + 1) == "yang";
+                if !relative && (k + 1..comma).any(|x| self.cue_at(x).is_some()) {
+                    return None;
+                }
+                // the speaker before the apposition: a person's name, or a common noun
+                let before = self.expr_to(k);
+                let (_, mut f) = before.into_iter().find(|(_, f)| {
+                    matches!(f.0.kind, SpeakerKind::Person | SpeakerKind::Descriptor)
+                        && f.0.via != Via::Pronoun
+                })?;
+                if !relative {
+                    f.1 = Some(self.text(k + 1, comma));
+                }
                 f.0.mention = self.span(f.3 .0, comma);
-                f.0.via = Via::Apposition;
+                if f.0.via != Via::Descriptor {
+                    f.0.via = Via::Apposition;
+                }
                 f.3 .1 = comma + 1;
                 return Some(f);
-            }
-            if self.cue_at(k).is_some() {
-                return None;
             }
         }
         None
@@ -655,9 +695,10 @@ impl<'a> Ctx<'a> {
         while k < n && k < t + 12 && self.same_sent(t, k) && !self.inside[k] {
             let w = self.lw(k);
             // a list of names inside it: "para pemimpin di Hungaria, Polandia, dan Slovakia"
+            let after_name = k > t
+                && (self.cap(k - 1) || (k > t + 1 && self.w(k - 1) == "," && self.cap(k - 2)));
             let in_list = matches!(w, "," | "dan")
-                && k > t
-                && self.cap(k - 1)
+                && after_name
                 && (self.cap(k + 1) || (self.lw(k + 1) == "dan" && self.cap(k + 2)));
             if in_list {
                 k += 1;

@@ -212,9 +212,18 @@ impl View for SentView<'_, '_> {
                 break;
             }
             let w = self.word(s).unwrap_or("");
-            let opens = LEX.words.is("occasion_start", w)
-                || LEX.words.is("day", w)
-                || (w == "," && s + 1 < end);
+            // a comma opens an occasion only before a day, a date or an occasion word:
+            // ", Jumat (22/5)," / ", yang berbicara di ..., " (not ", sumber medis di ...")
+            let after = self.word(s + 1).unwrap_or("");
+            let comma_opens = w == ","
+                && s + 1 < end
+                && (LEX.words.is("occasion_start", after)
+                    || LEX.words.is("day", after)
+                    || after == "yang"
+                    || self
+                        .tok(s + 1)
+                        .is_some_and(|t| self.cx.a.tokens[t].kind == TokKind::Date));
+            let opens = LEX.words.is("occasion_start", w) || LEX.words.is("day", w) || comma_opens;
             if opens {
                 out.push(s);
             }
@@ -223,16 +232,30 @@ impl View for SentView<'_, '_> {
         out
     }
 
+    /// An occasion after a cue, before what was said: "mengatakan kepada Reuters bahwa ...",
+    /// "menyatakan dalam keterangannya, ..." (it must end at a comma, colon or "bahwa").
     fn occasion_from(&self, u: usize) -> Vec<usize> {
         let w = self.word(u).unwrap_or("");
-        if !(LEX.words.is("occasion_start", w) || LEX.words.is("day", w)) {
+        if !LEX.words.is("occasion_after_cue", w) {
             return Vec::new();
         }
         let mut e = u + 1;
-        while e < self.units.len() && e < u + 10 && self.cue(e).is_none() && !self.is_quote(e) {
+        while e < self.units.len() && e < u + 7 && self.cue(e).is_none() && !self.is_quote(e) {
+            let x = self.word(e).unwrap_or("");
+            if matches!(x, "," | ":") || LEX.words.is("that", x) {
+                return vec![e];
+            }
+            // "meminta kepada pimpinan wilayah supaya ...": the request is the statement
+            if LEX.words.is("request_object", x)
+                || self
+                    .tok(e)
+                    .is_some_and(|t| self.cx.a.tokens[t].kind == TokKind::Number)
+            {
+                return Vec::new();
+            }
             e += 1;
         }
-        vec![e]
+        Vec::new()
     }
 
     fn content_end(&self, from: usize) -> usize {
