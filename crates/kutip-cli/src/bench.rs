@@ -21,6 +21,9 @@ pub struct BenchArgs {
     /// cost per byte of each against the same text as ordinary articles.
     #[arg(long)]
     scaling: bool,
+    /// Also time each stage on one core and print its share of the time.
+    #[arg(long)]
+    stages: bool,
 }
 
 fn load(input: &InputArgs) -> (Vec<Doc>, usize) {
@@ -40,7 +43,19 @@ fn load(input: &InputArgs) -> (Vec<Doc>, usize) {
 }
 
 fn extract(d: &Doc, model: Option<&kutip::tagger::Model>) -> usize {
-    let opts = kutip::ledger::Options { model, stop: None };
+    extract_timed(d, model, None)
+}
+
+fn extract_timed(
+    d: &Doc,
+    model: Option<&kutip::tagger::Model>,
+    timings: Option<&kutip::ledger::Timings>,
+) -> usize {
+    let opts = kutip::ledger::Options {
+        model,
+        stop: None,
+        timings,
+    };
     kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)
         .map(|l| l.quotes.len() + l.figures.len())
         .unwrap_or(0)
@@ -111,7 +126,37 @@ pub fn run(a: &BenchArgs) -> Result<bool> {
         n as f64 / multi,
         multi
     );
+    if a.stages {
+        stages(&docs, repeat, m);
+    }
     Ok(errors == 0)
+}
+
+/// One more pass on one core with each stage timed: its seconds, share and MB/s.
+fn stages(docs: &[Doc], repeat: usize, m: Option<&kutip::tagger::Model>) {
+    let timings = kutip::ledger::Timings::default();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum::<usize>() * repeat;
+    for _ in 0..repeat {
+        for d in docs {
+            extract_timed(d, m, Some(&timings));
+        }
+    }
+    let secs = timings.seconds();
+    let total: f64 = secs.iter().map(|x| x.1).sum();
+    println!("stage        seconds   share   MB/s (of the stage alone)");
+    for (stage, t) in secs {
+        if t == 0.0 {
+            continue;
+        }
+        println!(
+            "{:<11} {:>8.3} {:>6.1}% {:>8.1}",
+            stage.name(),
+            t,
+            100.0 * t / total.max(f64::MIN_POSITIVE),
+            bytes as f64 / 1e6 / t
+        );
+    }
+    println!("{:<11} {:>8.3} {:>6.1}%", "all", total, 100.0);
 }
 
 /// Documents of growing size made by joining the corpus's articles (paragraphs apart), each

@@ -293,6 +293,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         let opts = kutip::ledger::Options {
             model: model.as_ref(),
             stop: None,
+            timings: None,
         };
         let results: Vec<std::result::Result<DocIn, String>> = todo
             .into_par_iter()

@@ -98,6 +98,7 @@ fn eval_ledger(
     let opts = kutip::ledger::Options {
         model: model.as_ref(),
         stop: None,
+        timings: None,
     };
     let preds: std::collections::HashMap<String, le::Predicted> = docs
         .par_iter()

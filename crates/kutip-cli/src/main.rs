@@ -118,6 +118,7 @@ fn main() -> ExitCode {
                 let opts = kutip::ledger::Options {
                     model: m.as_ref(),
                     stop: None,
+                    timings: None,
                 };
                 let l = kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)?;
                 if pretty {

@@ -347,6 +347,7 @@ async fn extract(
         let opts = kutip::ledger::Options {
             model: model.as_deref(),
             stop: Some(&stop),
+            timings: None,
         };
         let l = kutip::ledger::run(&id, &doc.text, doc.meta(), &opts)?;
         serde_json::to_vec(&l)
@@ -585,6 +586,7 @@ async fn ingest(
         let opts = kutip::ledger::Options {
             model: st2.cfg.model.as_deref(),
             stop: Some(&stop),
+            timings: None,
         };
         let mut ins = Vec::with_capacity(docs.len());
         for d in &docs {

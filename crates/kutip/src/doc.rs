@@ -1,6 +1,7 @@
 //! The document model: the original text plus items that point into it by byte offsets.
 //! Invariant: for every item, `text[start..end]` is the item's text (char boundaries).
 
+use crate::lexicon::{Class, ClassSet};
 use serde::{Deserialize, Serialize};
 
 /// Space for analysis: Unicode white space and the invisible format characters that pages
@@ -95,6 +96,73 @@ pub struct Analysis {
     pub blocks: Vec<Block>,
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
+    /// Every token's lower-case form and word classes.
+    pub forms: Forms,
+}
+
+/// Every token's lower-case form and the word classes of that form and of the form as
+/// written: computed once in segmentation and borrowed by every stage, so no stage lower-cases
+/// or looks up a token again.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// the lower-case forms, one after another
+    lower: String,
+    /// each token's form in `lower`
+    spans: Vec<(usize, usize)>,
+    lower_classes: Vec<ClassSet>,
+    exact_classes: Vec<ClassSet>,
+}
+
+impl Forms {
+    pub fn new(src: &str, tokens: &[Token]) -> Forms {
+        let words = &crate::lexicon::LEX.words;
+        let mut f = Forms {
+            lower: String::with_capacity(src.len()),
+            spans: Vec::with_capacity(tokens.len()),
+            lower_classes: Vec::with_capacity(tokens.len()),
+            exact_classes: Vec::with_capacity(tokens.len()),
+        };
+        for t in tokens {
+            let w = &src[t.start..t.end];
+            let s = f.lower.len();
+            if w.is_ascii() {
+                f.lower.push_str(w);
+                f.lower[s..].make_ascii_lowercase();
+            } else {
+                f.lower.push_str(&w.to_lowercase());
+            }
+            let l = &f.lower[s..];
+            let lc = words.classes(l);
+            f.exact_classes
+                .push(if l == w { lc } else { words.classes(w) });
+            f.lower_classes.push(lc);
+            f.spans.push((s, f.lower.len()));
+        }
+        f
+    }
+}
+
+impl Analysis {
+    /// The lower-case form of token `i` ("" past the end).
+    #[inline]
+    pub fn lower(&self, i: usize) -> &str {
+        self.forms
+            .spans
+            .get(i)
+            .map_or("", |&(s, e)| &self.forms.lower[s..e])
+    }
+
+    /// Is the lower-case form of token `i` in class `c`?
+    #[inline]
+    pub fn is(&self, i: usize, c: Class) -> bool {
+        self.forms.lower_classes.get(i).is_some_and(|s| s.has(c))
+    }
+
+    /// Is token `i`, exactly as written, in class `c`?
+    #[inline]
+    pub fn is_exact(&self, i: usize, c: Class) -> bool {
+        self.forms.exact_classes.get(i).is_some_and(|s| s.has(c))
+    }
 }
 
 /// Byte span with its text, used in ledger records.

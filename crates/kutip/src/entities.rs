@@ -216,21 +216,21 @@ fn is_derived_noun(w: &str) -> bool {
                 ]
                 .iter()
                 .any(|x| l.ends_with(x)))
-    }) || LEX.words.starts_with_any("org_prefix", w)
+    }) || LEX.words.starts_with_any(crate::class!("org_prefix"), w)
 }
 
 /// Can this word be part of a person's name?
 fn name_like(w: &str) -> bool {
     cap(w)
         && !(is_org_word(w)
-            || LEX.words.is("role_word", w)
+            || LEX.words.has(crate::class!("role_word"), w)
             || LEX.places.contains(w)
             || is_derived_noun(w)
             || (is_acronym(w) && w.len() > 2)
             || w.bytes().any(|b| b.is_ascii_digit())
-            || LEX.words.is_lower("direction", w)
-            || LEX.words.is_lower("number_label", w)
-            || LEX.words.is("rank", w)
+            || LEX.words.has_lower(crate::class!("direction"), w)
+            || LEX.words.has_lower(crate::class!("number_label"), w)
+            || LEX.words.has(crate::class!("rank"), w)
             || matches!(
                 w,
                 "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII"
@@ -239,7 +239,10 @@ fn name_like(w: &str) -> bool {
 
 /// Does the word before `k` announce a place ("Desa", "Kabupaten", "Polsek")?
 fn after_place_noun(words: &[&str], k: usize) -> bool {
-    k > 0 && LEX.words.is_lower("place_noun", words[k - 1])
+    k > 0
+        && LEX
+            .words
+            .has_lower(crate::class!("place_noun"), words[k - 1])
 }
 
 /// What the whole document says about its capitalised words.
@@ -506,7 +509,7 @@ pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
         }
     }
     // "Wakil Kepala Polda", "Mantan Menteri": a prefix that makes a title of the next one
-    if LEX.words.is_lower("role_prefix", first) {
+    if LEX.words.has_lower(crate::class!("role_prefix"), first) {
         return title_at(words, i + 1).map(|(l, role)| (l + 1, role));
     }
     None
@@ -514,7 +517,7 @@ pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
 
 /// An honorific that PFSA-style names keep: "dr Niken", "Prof Dr Amin".
 fn name_honorific(w: &str) -> bool {
-    LEX.words.is("name_honorific", w)
+    LEX.words.has(crate::class!("name_honorific"), w)
 }
 
 /// An initial: "M", "A.", "RZ" (two capitals) belongs to the name that follows or precedes it.
@@ -537,7 +540,9 @@ fn place_len(words: &[&str], i: usize, end: usize) -> usize {
 }
 
 fn is_org_word(w: &str) -> bool {
-    LEX.org_heads.contains(w) || LEX.org_names.contains(w) || LEX.words.is("org_word", w)
+    LEX.org_heads.contains(w)
+        || LEX.org_names.contains(w)
+        || LEX.words.has(crate::class!("org_word"), w)
 }
 
 /// For each token, the title word it stands for when it continues a title in lower case
@@ -648,8 +653,8 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             while j < s.tok_end && j - i < MAX_RUN {
                 let links_org = |j: usize| {
                     // "Indonesia for Global Justice", "Kementerian Koperasi dan UKM"
-                    LEX.words.is("org_link_en", words[j])
-                        || (LEX.words.is("org_link", words[j])
+                    LEX.words.has(crate::class!("org_link_en"), words[j])
+                        || (LEX.words.has(crate::class!("org_link"), words[j])
                             && title_at(&words, j + 1).is_none()
                             && ((j.saturating_sub(3).max(i)..j).any(|k| is_org_word(words[k]))
                                 || (title_at(&words, i).is_some()
@@ -658,7 +663,7 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 if starts(j)
                     || (j > i
                         && j + 1 < s.tok_end
-                        && (LEX.words.is("name_link", words[j]) || links_org(j))
+                        && (LEX.words.has(crate::class!("name_link"), words[j]) || links_org(j))
                         && starts(j + 1))
                 {
                     j += 1;
@@ -668,7 +673,9 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                     && starts(j + 1)
                     && (i..j).any(|k| is_org_word(words[k]))
                     && (j + 1..(j + 6).min(s.tok_end)).any(|k| {
-                        LEX.words.is("org_link", words[k]) && k + 1 < s.tok_end && starts(k + 1)
+                        LEX.words.has(crate::class!("org_link"), words[k])
+                            && k + 1 < s.tok_end
+                            && starts(k + 1)
                     })
                     && (j + 1..(j + 6).min(s.tok_end))
                         .take_while(|&k| words[k] != "dan" && words[k] != "serta")
@@ -680,9 +687,10 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 } else if j > i
                     && words[j] == ","
                     && j > 0
-                    && LEX
-                        .words
-                        .is("org_link", words.get(j + 1).copied().unwrap_or(""))
+                    && LEX.words.has(
+                        crate::class!("org_link"),
+                        words.get(j + 1).copied().unwrap_or(""),
+                    )
                     && j + 2 < s.tok_end
                     && starts(j + 2)
                     && (i..j).any(|k| is_org_word(words[k]))
@@ -716,14 +724,12 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             }
             let mut k = i;
             while k < j
-                && (LEX.words.is("not_name", words[k])
+                && (LEX.words.has(crate::class!("not_name"), words[k])
                     // "Dilansir AFP", "Dikatakannya", "Menyikapi ...": a verb starting the
                     // sentence
-                    || crate::lexicon::with_lower(words[k], |l| {
-                        LEX.cues.contains_key(l)
-                            || LEX.words.is("relay_marker", l)
-                            || l.strip_suffix("nya").is_some_and(|x| LEX.cues.contains_key(x))
-                    })
+                    || a.is(k, crate::class!("@cue"))
+                    || a.is(k, crate::class!("relay_marker"))
+                    || a.is(k, crate::class!("@cue_nya"))
                     // "Kedatangan Prabowo", "Pemerintahan Prabowo"
                     || (k + 1 < j && is_derived_noun(words[k]) && !is_org_word(words[k])))
                 && title_at(&words, k).is_none()
@@ -783,8 +789,8 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> Option<usize>
     let ns0 = ns;
     // after a rank or honorific the window is the whole name: "Ajun Komisaris Besar Bismo Teguh
     // Prakoso"
-    let clean =
-        ns0 > lo && (LEX.words.is("rank", words[ns0 - 1]) || name_honorific(words[ns0 - 1]));
+    let clean = ns0 > lo
+        && (LEX.words.has(crate::class!("rank"), words[ns0 - 1]) || name_honorific(words[ns0 - 1]));
     let solo_at = if clean {
         None
     } else {
@@ -818,10 +824,10 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> Option<usize>
         ns -= 1;
     }
     let rank = |k: usize| {
-        LEX.words.is("rank", words[k])
+        LEX.words.has(crate::class!("rank"), words[k])
             || (k > lo
-                && LEX.words.is("rank_branch", words[k])
-                && LEX.words.is("rank", words[k - 1]))
+                && LEX.words.has(crate::class!("rank_branch"), words[k])
+                && LEX.words.has(crate::class!("rank"), words[k - 1]))
     };
     loop {
         if ns > lo && (rank(ns - 1) || name_honorific(words[ns - 1])) {
@@ -877,7 +883,9 @@ fn analyse_chunk(
         let bare = all
             .iter()
             .position(|w| {
-                !(LEX.words.is("rank", w) || LEX.words.is("rank_branch", w) || name_honorific(w))
+                !(LEX.words.has(crate::class!("rank"), w)
+                    || LEX.words.has(crate::class!("rank_branch"), w)
+                    || name_honorific(w))
             })
             .unwrap_or(all.len());
         if bare < all.len() {
@@ -935,8 +943,8 @@ fn analyse_chunk(
     if i + 1 < j
         && title_at(words, i).is_none()
         && title_at(words, i + 1).is_some()
-        && !LEX.words.is_lower("role_prefix", words[i])
-        && !LEX.words.is("rank", words[i])
+        && !LEX.words.has_lower(crate::class!("role_prefix"), words[i])
+        && !LEX.words.has(crate::class!("rank"), words[i])
     {
         return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, seen);
     }
@@ -949,7 +957,7 @@ fn analyse_chunk(
             let w = words[r];
             if let Some((l, role)) = title_at(words, r) {
                 // a rank or an honorific ("Prof Dr") begins the name part
-                if LEX.words.is("rank", w) || !is_role || !role {
+                if LEX.words.has(crate::class!("rank"), w) || !is_role || !role {
                     break;
                 }
                 r += l;
@@ -965,23 +973,27 @@ fn analyse_chunk(
             } else if aff_start.is_none()
                 && r > i
                 && seen.name_like(w)
-                && ((LEX.words.is_lower("regional_title", words[r - 1])
+                && ((LEX
+                    .words
+                    .has_lower(crate::class!("regional_title"), words[r - 1])
                     && (r + 1..j).filter(|&k| seen.name_like(words[k])).count() >= 2)
                     || (after_place_noun(words, r) && r + 1 < j))
             {
                 // a region unknown to the lexicon: "Bupati Sleman Harda Kiswaya"
                 r += 1;
-                if r < j && LEX.words.is_lower("direction", words[r]) {
+                if r < j && LEX.words.has_lower(crate::class!("direction"), words[r]) {
                     r += 1;
                 }
-            } else if LEX.words.is("role_word", w) && !LEX.words.is("rank", w) {
+            } else if LEX.words.has(crate::class!("role_word"), w)
+                && !LEX.words.has(crate::class!("rank"), w)
+            {
                 r += 1;
             } else if r > i
                 && r + 1 < j
-                && (LEX.words.is("org_link", w) || matches!(w, "/" | "&" | ","))
-                && (LEX.words.is("role_word", words[r + 1])
+                && (LEX.words.has(crate::class!("org_link"), w) || matches!(w, "/" | "&" | ","))
+                && (LEX.words.has(crate::class!("role_word"), words[r + 1])
                     || is_org_word(words[r + 1])
-                    || (w == "," && LEX.words.is("org_link", words[r + 1])))
+                    || (w == "," && LEX.words.has(crate::class!("org_link"), words[r + 1])))
             {
                 // "Menteri Riset dan Teknologi", "Menteri PPN/Kepala Bappenas"
                 r += 1;
@@ -1003,13 +1015,13 @@ fn analyse_chunk(
                             && r + 1 < j
                             && cap(words[r])
                             && (r + 1..j).any(|k| has_name_word(words, k, seen)))
-                            || LEX.words.is("role_word", words[r])
+                            || LEX.words.has(crate::class!("role_word"), words[r])
                             || LEX.places.contains(words[r])
                             || is_org_word(words[r])
                             || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
                             || is_acronym(words[r])
                             || (after_place_noun(words, r) && cap(words[r]) && r + 1 < j))
-                        && !LEX.words.is("rank", words[r])
+                        && !LEX.words.has(crate::class!("rank"), words[r])
                     {
                         r += 1;
                     }
@@ -1064,7 +1076,7 @@ fn analyse_chunk(
             let mut n = j + 1;
             while n < sent_end
                 && a.tokens[n].kind == TokKind::Word
-                && (cap(words[n]) || LEX.words.is("name_link", words[n]))
+                && (cap(words[n]) || LEX.words.has(crate::class!("name_link"), words[n]))
             {
                 n += 1;
             }
@@ -1106,7 +1118,9 @@ fn analyse_chunk(
         let ends_org = ns > i && (org_like(ns - 1) || !seen.name_like(words[ns - 1]) || evidence);
         // a one-word name needs a cue right after it ("Kemenperin Mediarman mengatakan"), or to
         // stand alone elsewhere before a comma ("Rumah Sakit Harapan, memaparkan" is a place)
-        let cue_after = words.get(j).is_some_and(|w| LEX.cues.contains_key(*w));
+        let cue_after = words
+            .get(j)
+            .is_some_and(|w| LEX.words.has(crate::class!("@cue"), w));
         let comma_after = words.get(j) == Some(&",");
         let tail_ok = (ns..j).any(|k| has_name_word(words, k, seen))
             && (j - ns >= 2
@@ -1124,9 +1138,11 @@ fn analyse_chunk(
             && (ns..j).all(|k| {
                 seen.name_like(words[k])
                     || name_honorific(words[k])
-                    || LEX.words.is("rank", words[k])
+                    || LEX.words.has(crate::class!("rank"), words[k])
             })
-            && !LEX.words.is_lower("place_noun", words[ns - 1])
+            && !LEX
+                .words
+                .has_lower(crate::class!("place_noun"), words[ns - 1])
             && (i..ns).any(org_like)
         {
             org(ents, i..ns);

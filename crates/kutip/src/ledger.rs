@@ -54,6 +54,96 @@ pub struct Full {
 pub struct Options<'a> {
     pub model: Option<&'a crate::tagger::Model>,
     pub stop: Option<&'a (dyn Fn() -> bool + Sync)>,
+    /// Where to add the time each stage takes (`kutip bench --stages`).
+    pub timings: Option<&'a Timings>,
+}
+
+/// The stages of the pipeline, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// blocks, tokens, sentences, and every token's lower-case form and word classes
+    Segment,
+    /// quotation marks paired
+    Quotations,
+    Entities,
+    Statements,
+    Figures,
+    /// the trained tagger and what it completes (only with a model)
+    Tagger,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Segment,
+        Stage::Quotations,
+        Stage::Entities,
+        Stage::Statements,
+        Stage::Figures,
+        Stage::Tagger,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Segment => "segment",
+            Stage::Quotations => "quotations",
+            Stage::Entities => "entities",
+            Stage::Statements => "statements",
+            Stage::Figures => "figures",
+            Stage::Tagger => "tagger",
+        }
+    }
+}
+
+/// Time spent in each stage, added up over documents (from any number of threads).
+#[derive(Debug, Default)]
+pub struct Timings {
+    nanos: [std::sync::atomic::AtomicU64; 6],
+}
+
+impl Timings {
+    fn add(&self, s: Stage, d: std::time::Duration) {
+        let n = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.nanos[s as usize].fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Seconds spent in each stage.
+    pub fn seconds(&self) -> Vec<(Stage, f64)> {
+        Stage::ALL
+            .iter()
+            .map(|&s| {
+                let n = self.nanos[s as usize].load(std::sync::atomic::Ordering::Relaxed);
+                (s, n as f64 / 1e9)
+            })
+            .collect()
+    }
+}
+
+/// Between two stages: the time of the one that ended goes to the timings, then the stop
+/// question is asked.
+struct Steps<'a, C> {
+    check: C,
+    timings: Option<&'a Timings>,
+    since: Option<std::time::Instant>,
+}
+
+impl<'a, E, C: Fn() -> Result<(), E>> Steps<'a, C> {
+    fn new(check: C, timings: Option<&'a Timings>) -> Self {
+        let since = timings.map(|_| std::time::Instant::now());
+        Steps {
+            check,
+            timings,
+            since,
+        }
+    }
+
+    fn done(&mut self, s: Stage) -> Result<(), E> {
+        if let (Some(t), Some(since)) = (self.timings, self.since) {
+            let now = std::time::Instant::now();
+            t.add(s, now - since);
+            self.since = Some(now);
+        }
+        (self.check)()
+    }
 }
 
 /// Why [`run`] gave no ledger.
@@ -81,15 +171,19 @@ fn go_on() -> Result<(), std::convert::Infallible> {
     Ok(())
 }
 
-/// The stages up to statements, asking `check` between them.
-fn analyze_checked<E>(text: &str, check: &impl Fn() -> Result<(), E>) -> Result<Full, E> {
+/// The stages up to statements, with `steps` between them.
+fn analyze_checked<E, C: Fn() -> Result<(), E>>(
+    text: &str,
+    steps: &mut Steps<C>,
+) -> Result<Full, E> {
     let analysis = crate::segment::analyze(text);
-    check()?;
+    steps.done(Stage::Segment)?;
     let (quotations, inside) = crate::statements::quotations(&analysis);
+    steps.done(Stage::Quotations)?;
     let mut entities = crate::entities::find(text, &analysis, &inside);
-    check()?;
+    steps.done(Stage::Entities)?;
     let found = crate::statements::find(text, &analysis, &mut entities, &quotations, &inside);
-    check()?;
+    steps.done(Stage::Statements)?;
     Ok(Full {
         analysis,
         entities,
@@ -100,7 +194,7 @@ fn analyze_checked<E>(text: &str, check: &impl Fn() -> Result<(), E>) -> Result<
 
 /// Run blocks, segmentation, entities and statements.
 pub fn analyze_full(text: &str) -> Full {
-    match analyze_checked(text, &go_on) {
+    match analyze_checked(text, &mut Steps::new(go_on, None)) {
         Ok(f) => f,
         Err(never) => match never {},
     }
@@ -120,7 +214,7 @@ pub fn extract_with(
     meta: Meta,
     model: Option<&crate::tagger::Model>,
 ) -> Ledger {
-    match stages(id, text, meta, model, &go_on) {
+    match stages(id, text, meta, model, Steps::new(go_on, None)) {
         Ok(l) => l,
         Err(never) => match never {},
     }
@@ -130,7 +224,13 @@ pub fn extract_with(
 /// [`Failure::Panic`] with its message, so one bad document never stops a corpus.
 pub fn run(id: &str, text: &str, meta: Meta, opts: &Options) -> Result<Ledger, Failure> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        stages(id, text, meta, opts.model, &|| opts.check())
+        stages(
+            id,
+            text,
+            meta,
+            opts.model,
+            Steps::new(|| opts.check(), opts.timings),
+        )
     })) {
         Ok(r) => r,
         Err(payload) => Err(Failure::Panic(panic_message(payload.as_ref()))),
@@ -148,21 +248,21 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-fn stages<E>(
+fn stages<E, C: Fn() -> Result<(), E>>(
     id: &str,
     text: &str,
     meta: Meta,
     model: Option<&crate::tagger::Model>,
-    check: &impl Fn() -> Result<(), E>,
+    mut steps: Steps<C>,
 ) -> Result<Ledger, E> {
-    let mut full = analyze_checked(text, check)?;
+    let mut full = analyze_checked(text, &mut steps)?;
     let figures = crate::figures::find(text, &full, meta.date.as_deref());
-    check()?;
+    steps.done(Stage::Figures)?;
     let mut tags = Vec::new();
     if let Some(m) = model {
         tags = crate::tagger::tag_document(m, text, &full.analysis);
-        check()?;
         crate::tagger::refine(text, &tags, &mut full.quotes, &mut full.entities.entities);
+        steps.done(Stage::Tagger)?;
     }
     Ok(Ledger {
         id: id.to_string(),

@@ -126,30 +126,120 @@ pub struct Lexicon {
     pub words: WordLists,
 }
 
-/// Small closed word classes used by several stages (lang/id/words.tsv).
+/// The number of a word class: its bit in a [`ClassSet`]. Classes are named in the data
+/// (`lang/id/words.tsv`, and `@place`, `@org_name`, `@org_head`, `@given_name`, `@media`, `@cue`
+/// and `@cue_nya` for the lexicons of their own files); code names them with [`class!`](crate::class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Class(u8);
+
+impl Class {
+    /// A class no word belongs to: what an unknown name resolves to.
+    pub const NONE: Class = Class(127);
+}
+
+/// The classes a word form belongs to, looked up once per form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ClassSet(u128);
+
+impl ClassSet {
+    #[inline]
+    pub fn has(self, c: Class) -> bool {
+        (self.0 >> c.0) & 1 == 1
+    }
+    fn add(&mut self, c: Class) {
+        self.0 |= 1 << c.0;
+    }
+}
+
+/// Closed word classes used by several stages (lang/id/words.tsv): one table from a word form
+/// to the set of its classes, so a token's classes are found with one lookup.
 pub struct WordLists {
-    pub classes: HashMap<&'static str, HashSet<&'static str>>,
+    names: Vec<&'static str>,
+    ids: HashMap<&'static str, Class>,
+    sets: HashMap<&'static str, ClassSet>,
+    members: Vec<Vec<&'static str>>,
 }
 
 impl WordLists {
-    pub fn is(&self, class: &str, word_lower: &str) -> bool {
-        self.classes
-            .get(class)
-            .is_some_and(|s| s.contains(word_lower))
+    fn new() -> Self {
+        WordLists {
+            names: Vec::new(),
+            ids: HashMap::default(),
+            sets: HashMap::default(),
+            members: Vec::new(),
+        }
     }
 
-    /// `is` on the lower-case form of `word` (without allocating for short ASCII words).
-    pub fn is_lower(&self, class: &str, word: &str) -> bool {
-        with_lower(word, |l| self.is(class, l))
+    /// Add `words` to the class `name` (created on first use).
+    fn extend(&mut self, name: &'static str, words: impl IntoIterator<Item = &'static str>) {
+        let id = match self.ids.get(name) {
+            Some(c) => *c,
+            None => {
+                let c = Class(self.names.len() as u8);
+                assert!(c.0 < Class::NONE.0, "more than 127 word classes");
+                self.names.push(name);
+                self.members.push(Vec::new());
+                self.ids.insert(name, c);
+                c
+            }
+        };
+        for w in words {
+            self.sets.entry(w).or_default().add(id);
+            self.members[id.0 as usize].push(w);
+        }
     }
 
-    /// Does `word` begin with one of the class's prefixes and go on beyond it?
-    pub fn starts_with_any(&self, class: &str, word: &str) -> bool {
-        self.classes.get(class).is_some_and(|s| {
+    /// The class called `name`, or [`Class::NONE`] (a test checks that every name used in the
+    /// code exists).
+    pub fn class(&self, name: &str) -> Class {
+        self.ids.get(name).copied().unwrap_or(Class::NONE)
+    }
+
+    /// Is there a class called `name`?
+    pub fn has_class(&self, name: &str) -> bool {
+        self.ids.contains_key(name)
+    }
+
+    /// The classes of the word form `w`, exactly as written.
+    #[inline]
+    pub fn classes(&self, w: &str) -> ClassSet {
+        self.sets.get(w).copied().unwrap_or_default()
+    }
+
+    /// Is `word` (as written) in the class called `class`? (Resolves the name each time:
+    /// code on a hot path uses [`WordLists::has`] with [`class!`](crate::class).)
+    pub fn is(&self, class: &str, word: &str) -> bool {
+        self.has(self.class(class), word)
+    }
+
+    /// Is `word` (as written) in class `c`?
+    #[inline]
+    pub fn has(&self, c: Class, word: &str) -> bool {
+        self.classes(word).has(c)
+    }
+
+    /// `has` on the lower-case form of `word` (without allocating for short ASCII words).
+    pub fn has_lower(&self, c: Class, word: &str) -> bool {
+        with_lower(word, |l| self.has(c, l))
+    }
+
+    /// Does `word` begin with one of the class's words and go on beyond it?
+    pub fn starts_with_any(&self, class: Class, word: &str) -> bool {
+        self.members.get(class.0 as usize).is_some_and(|s| {
             s.iter()
                 .any(|p| word.len() > p.len() && word.starts_with(p))
         })
     }
+}
+
+/// The [`Class`] of a class name, resolved once per place in the code:
+/// `class!("negation")`.
+#[macro_export]
+macro_rules! class {
+    ($name:literal) => {{
+        static C: std::sync::OnceLock<$crate::lexicon::Class> = std::sync::OnceLock::new();
+        *C.get_or_init(|| $crate::lexicon::LEX.words.class($name))
+    }};
 }
 
 pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -196,30 +286,40 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
             org_names.insert(r[0]);
         }
     }
-    let places = rows(include_str!("../lang/id/places.tsv"))
+    let places: HashSet<&'static str> = rows(include_str!("../lang/id/places.tsv"))
         .map(|r| r[0])
         .collect();
     let aliases = rows(include_str!("../lang/id/aliases.tsv"))
         .filter(|r| r.len() >= 2)
         .map(|r| (r[0], r[1]))
         .collect();
-    let media = rows(include_str!("../lang/id/media.tsv"))
+    let media: HashSet<&'static str> = rows(include_str!("../lang/id/media.tsv"))
         .map(|r| r[0])
         .collect();
-    let given_names = include_str!("../lang/id/given_names.tsv")
+    let given_names: HashSet<&'static str> = include_str!("../lang/id/given_names.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
         .flat_map(str::split_whitespace)
         .collect();
-    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::default();
+    let mut words = WordLists::new();
     for r in rows(include_str!("../lang/id/words.tsv")) {
         if r.len() >= 2 {
-            let set = classes.entry(r[0]).or_default();
-            for w in r[1].split(' ') {
-                set.insert(w);
-            }
+            words.extend(r[0], r[1].split(' '));
         }
     }
+    words.extend("@place", places.iter().copied());
+    words.extend("@org_name", org_names.iter().copied());
+    words.extend("@org_head", org_heads.iter().copied());
+    words.extend("@given_name", given_names.iter().copied());
+    words.extend("@media", media.iter().copied());
+    // every cue form, and every cue form with the clitic -nya ("katanya", "ujarnya"): a token
+    // that is neither is no cue, without a lookup in `cues`
+    words.extend("@cue", cues.keys().copied());
+    let with_nya: Vec<&'static str> = cues
+        .keys()
+        .map(|k| &*Box::leak(format!("{k}nya").into_boxed_str()))
+        .collect();
+    words.extend("@cue_nya", with_nya);
     Lexicon {
         abbrevs,
         boilerplate: Markers::parse(include_str!("../lang/id/boilerplate.tsv")),
@@ -234,7 +334,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         org_names,
         org_heads,
         places,
-        words: WordLists { classes },
+        words,
     }
 });
 
@@ -251,5 +351,40 @@ mod tests {
         assert!(!l.boilerplate.matches("Bacaan ini penting."));
         assert!(l.places.contains("Rafah"));
         assert!(l.words.is("pronoun", "beliau"));
+        assert!(l.words.is("@place", "Rafah"));
+        assert!(!l.words.is("pronoun", "Beliau"));
+        assert!(!l.words.is("no such class", "beliau"));
+    }
+
+    /// Every `class!("...")` in the code names a class of the data: an unknown name would
+    /// silently match nothing.
+    #[test]
+    fn classes_named_in_the_code_exist() {
+        let re = Regex::new(r#"class!\("(@?[a-z_]+)"\)"#).unwrap();
+        let mut seen = 0;
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let src = std::fs::read_to_string(&p).unwrap();
+                    for c in re.captures_iter(&src) {
+                        seen += 1;
+                        assert!(
+                            LEX.words.has_class(&c[1]),
+                            "{}: unknown class {:?}",
+                            p.display(),
+                            &c[1]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "only {seen} class names found in the code");
     }
 }

@@ -33,7 +33,7 @@
 //! a few steps whatever the length of the sentence. `CONTENT` stands at an outer end of the
 //! pattern (it runs to the clause edge).
 
-use crate::lexicon::CueKind;
+use crate::lexicon::{Class, CueKind, LEX};
 
 /// What a `CUE` element accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub enum Elem {
     Start,
     End,
     Words(Vec<String>),
-    Class(String),
+    Class(Class),
     Cue { class: CueClass, nya: bool },
     Speaker,
     Content,
@@ -145,7 +145,12 @@ impl Pattern {
                     };
                     Elem::Cue { class, nya }
                 }
-                b if b.starts_with('@') && b.len() > 1 => Elem::Class(b[1..].to_string()),
+                b if b.starts_with('@') && b.len() > 1 => {
+                    if !LEX.words.has_class(&b[1..]) {
+                        return Err(format!("{name}: unknown word class {b:?}"));
+                    }
+                    Elem::Class(LEX.words.class(&b[1..]))
+                }
                 b => Elem::Words(b.split('|').map(str::to_lowercase).collect()),
             };
             if matches!(
@@ -235,7 +240,7 @@ pub trait View {
     /// The lower-case form of a token unit; None for a quotation.
     fn word(&self, u: usize) -> Option<&str>;
     fn is_quote(&self, u: usize) -> bool;
-    fn in_class(&self, class: &str, u: usize) -> bool;
+    fn in_class(&self, class: Class, u: usize) -> bool;
     /// The cue at `u`: its kind and whether it carries the clitic -nya.
     fn cue(&self, u: usize) -> Option<(CueKind, bool)>;
     /// Ends (exclusive) of the speaker expressions that begin at `u`, longest first.
@@ -255,6 +260,65 @@ pub trait View {
     fn tail_ok(&self, u: usize) -> bool;
     /// Does the range hold at least two words?
     fn has_words(&self, from: usize, to: usize) -> bool;
+}
+
+/// The patterns of one data file, indexed by what their pivot stands on, so that a unit is
+/// tried only with the patterns whose pivot it can be.
+#[derive(Debug, Default)]
+pub struct PatternSet {
+    pub all: Vec<Pattern>,
+    by_word: rustc_hash::FxHashMap<String, Vec<usize>>,
+    by_class: Vec<(Class, usize)>,
+    cue: Vec<usize>,
+    quote: Vec<usize>,
+}
+
+impl PatternSet {
+    pub fn new(all: Vec<Pattern>) -> PatternSet {
+        let mut set = PatternSet::default();
+        for (i, p) in all.iter().enumerate() {
+            match &p.items[p.pivot].elem {
+                Elem::Cue { .. } => set.cue.push(i),
+                Elem::Quote => set.quote.push(i),
+                Elem::Class(c) => set.by_class.push((*c, i)),
+                Elem::Words(ws) => {
+                    for w in ws {
+                        set.by_word.entry(w.clone()).or_default().push(i);
+                    }
+                }
+                // `Pattern::parse` chooses no other pivot
+                _ => {}
+            }
+        }
+        set.all = all;
+        set
+    }
+
+    pub fn parse_file(src: &'static str) -> Result<PatternSet, String> {
+        Pattern::parse_file(src).map(PatternSet::new)
+    }
+
+    /// The patterns (indices into `all`, in file order) whose pivot may be unit `u`.
+    pub fn candidates(&self, v: &dyn View, u: usize, out: &mut Vec<usize>) {
+        out.clear();
+        if v.cue(u).is_some() {
+            out.extend_from_slice(&self.cue);
+        }
+        if v.is_quote(u) {
+            out.extend_from_slice(&self.quote);
+        }
+        if let Some(l) = v.word(u).and_then(|w| self.by_word.get(w)) {
+            out.extend_from_slice(l);
+        }
+        out.extend(
+            self.by_class
+                .iter()
+                .filter(|(c, _)| v.in_class(*c, u))
+                .map(|x| x.1),
+        );
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 /// Where the parts of a match lie (unit ranges, end exclusive).
@@ -301,7 +365,7 @@ fn one(e: &Elem, v: &mut dyn View, u: usize) -> bool {
     }
     match e {
         Elem::Words(ws) => v.word(u).is_some_and(|w| ws.iter().any(|x| x == w)),
-        Elem::Class(c) => v.in_class(c, u),
+        Elem::Class(c) => v.in_class(*c, u),
         Elem::Cue { class, nya } => v.cue(u).is_some_and(|(k, n)| class.accepts(k) && n == *nya),
         Elem::Quote => v.is_quote(u),
         _ => false,
@@ -502,8 +566,8 @@ mod tests {
         fn is_quote(&self, u: usize) -> bool {
             self.0[u] == "Q"
         }
-        fn in_class(&self, class: &str, u: usize) -> bool {
-            class == "adverb" && self.0[u] == "juga"
+        fn in_class(&self, class: Class, u: usize) -> bool {
+            class == LEX.words.class("subject_adverb") && self.0[u] == "juga"
         }
         fn cue(&self, u: usize) -> Option<(CueKind, bool)> {
             match self.0[u] {
@@ -567,7 +631,7 @@ mod tests {
         assert_eq!(x.content, vec![(0, 3)]);
         assert_eq!((x.cue, x.speaker), (Some(4), Some((5, 6))));
         let x = m(
-            "^ SPEAKER @adverb* CUE:report ,? CONTENT $",
+            "^ SPEAKER @subject_adverb* CUE:report ,? CONTENT $",
             "NAME juga mengatakan , harga naik .",
         )
         .unwrap();

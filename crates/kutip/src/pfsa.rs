@@ -451,13 +451,13 @@ fn occasion(
     let same = |i: usize| i < n && a.tokens[i].sent == sent;
     while same(i) {
         let lw = w(i);
-        if LEX.words.is("event_start", &lw) {
+        if LEX.words.has(crate::class!("event_start"), &lw) {
             let s = i;
             i += 1;
             while same(i) {
                 let x = w(i);
                 if matches!(x.as_str(), "," | "." | "pada" | "di" | "(" | "yang")
-                    || LEX.words.is("day", &x)
+                    || LEX.words.has(crate::class!("day"), &x)
                 {
                     break;
                 }
@@ -474,12 +474,12 @@ fn occasion(
             while same(i)
                 && a.tokens[i].kind == TokKind::Word
                 && text[a.tokens[i].start..].starts_with(char::is_uppercase)
-                && !LEX.words.is("day", &w(i))
+                && !LEX.words.has(crate::class!("day"), &w(i))
             {
                 i += 1;
             }
             out.push((a.tokens[s].start, a.tokens[i - 1].end, "LOCATION"));
-        } else if LEX.words.is("day", &lw) {
+        } else if LEX.words.has(crate::class!("day"), &lw) {
             let s = i;
             i += 1;
             if same(i + 2)

@@ -11,7 +11,7 @@
 //!   closes later in the same block (a TeX "``" pairs only with "''").
 
 use crate::doc::{is_space, Analysis, Block, Sentence, TokKind, Token};
-use crate::lexicon::{AbbrevKind, LEX};
+use crate::lexicon::{with_lower, AbbrevKind, LEX};
 
 fn is_quote_char(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '‘' | '’' | '«' | '»' | '„' | '\'')
@@ -226,10 +226,9 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
                     i = me + 1;
                     continue;
                 }
-                let lower = word.to_lowercase();
                 let single_cap =
                     word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase());
-                if single_cap || LEX.abbrevs.contains_key(lower.as_str()) {
+                if single_cap || with_lower(word, |l| LEX.abbrevs.contains_key(l)) {
                     out.push(Token {
                         start: i,
                         end: e + 1,
@@ -250,11 +249,12 @@ pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &
             } else {
                 TokKind::Word
             };
-            let lower = w.to_lowercase();
             let nya = kind == TokKind::Word
-                && lower.len() > 4
-                && lower.ends_with("nya")
-                && !LEX.words.is("nya_not_clitic", &lower);
+                && w.len() > 4
+                && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"nya")
+                && with_lower(w, |l| {
+                    l.len() > 4 && !LEX.words.has(crate::class!("nya_not_clitic"), l)
+                });
             out.push(Token {
                 start: i,
                 end: e,
@@ -382,10 +382,9 @@ fn split_block(text: &str, toks: &mut [Token], offset: usize, bi: usize, out: &m
         let tt = &text[t.start..t.end];
         let terminal = match t.kind {
             TokKind::Punct => matches!(tt, "." | "!" | "?" | "…") || tt.starts_with("..."),
-            TokKind::Word if t.abbrev => {
-                let w = tt.trim_end_matches('.').to_lowercase();
-                LEX.abbrevs.get(w.as_str()) == Some(&AbbrevKind::End)
-            }
+            TokKind::Word if t.abbrev => with_lower(tt.trim_end_matches('.'), |w| {
+                LEX.abbrevs.get(w) == Some(&AbbrevKind::End)
+            }),
             _ => false,
         };
         if terminal {
@@ -473,10 +472,12 @@ pub fn segment(text: &str, blocks: Vec<Block>) -> Analysis {
             t.sent = si;
         }
     }
+    let forms = crate::doc::Forms::new(text, &tokens);
     Analysis {
         blocks,
         sentences,
         tokens,
+        forms,
     }
 }
 

@@ -509,7 +509,7 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         if LEX.titles.contains_key(cw.as_str()) {
             add(&["title"]);
         }
-        if LEX.words.is("role_word", w) {
+        if LEX.words.has(crate::class!("role_word"), w) {
             add(&["roleword"]);
         }
         if LEX.org_heads.contains(cw.as_str()) {
@@ -539,7 +539,7 @@ fn features(seq: &Sequence) -> Vec<Vec<u64>> {
         if LEX.places.contains(seq.words[i].as_str()) {
             add(&["place"]);
         }
-        if LEX.words.is("day", w) {
+        if LEX.words.has(crate::class!("day"), w) {
             add(&["day"]);
         }
         if c.seen[i] {

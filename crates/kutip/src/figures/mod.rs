@@ -168,7 +168,8 @@ struct Counted {
 struct Reader<'a> {
     src: &'a str,
     a: &'a crate::Analysis,
-    lw: Vec<String>,
+    /// the lower-case form of every token (borrowed from the analysis)
+    lw: Vec<&'a str>,
 }
 
 impl Reader<'_> {
@@ -183,12 +184,12 @@ impl Reader<'_> {
 
     /// A token of digits ("1.200", "2,5"), or a range of digits written as one ("1-10").
     fn digits(&self, i: usize) -> bool {
-        self.kind(i) == TokKind::Number || is_digit_range(&self.lw[i])
+        self.kind(i) == TokKind::Number || is_digit_range(self.lw[i])
     }
 
     /// May a figure begin with the word at `i`?
     fn starts(&self, s: &crate::Sentence, i: usize) -> bool {
-        let w = self.lw[i].as_str();
+        let w = self.lw[i];
         if self.digits(i) {
             return true;
         }
@@ -209,9 +210,9 @@ impl Reader<'_> {
     }
 
     fn satu_counts(&self, s: &crate::Sentence, i: usize) -> bool {
-        let prev = (i > s.tok_start).then(|| self.lw[i - 1].as_str());
-        let next = (i + 1 < s.tok_end).then(|| self.lw[i + 1].as_str());
-        if prev.is_some_and(|p| LEX.words.is("satu_not_before", p)) {
+        let prev = (i > s.tok_start).then(|| self.lw[i - 1]);
+        let next = (i + 1 < s.tok_end).then(|| self.lw[i + 1]);
+        if prev.is_some_and(|p| LEX.words.has(crate::class!("satu_not_before"), p)) {
             return false;
         }
         if matches!(
@@ -224,7 +225,7 @@ impl Reader<'_> {
             let k = ws.len();
             i >= s.tok_start + k && self.lw[i - k..i].iter().zip(ws).all(|(a, b)| a == b)
         });
-        let counted = next.is_some_and(|n| LEX.words.is("satu_counts", n));
+        let counted = next.is_some_and(|n| LEX.words.has(crate::class!("satu_counts"), n));
         counted || qualified
     }
 
@@ -233,7 +234,7 @@ impl Reader<'_> {
     /// ("Rp20 hingga Rp30 miliar", "4%-5%").
     fn span(&self, s: &crate::Sentence, i: usize) -> Option<Span> {
         let mut j = i;
-        if self.kind(i) == TokKind::Word && NUM.units.contains_key(self.lw[i].as_str()) {
+        if self.kind(i) == TokKind::Word && NUM.units.contains_key(self.lw[i]) {
             j += 1;
         }
         let num = j;
@@ -244,9 +245,9 @@ impl Reader<'_> {
         j = self.unit_end(s, j);
         let mut second = None;
         // the other end of a range
-        if j + 1 < s.tok_end && LEX.words.is("range_link", &self.lw[j]) {
+        if j + 1 < s.tok_end && LEX.words.has(crate::class!("range_link"), self.lw[j]) {
             let mut k = j + 1;
-            if NUM.units.get(self.lw[k].as_str()).is_some_and(|u| u.1) {
+            if NUM.units.get(self.lw[k]).is_some_and(|u| u.1) {
                 k += 1;
             }
             let e = if k < s.tok_end {
@@ -272,10 +273,7 @@ impl Reader<'_> {
         if j < s.tok_end && self.digits(j) {
             j += 1;
         }
-        while j < s.tok_end
-            && self.kind(j) == TokKind::Word
-            && NUM.words.contains_key(self.lw[j].as_str())
-        {
+        while j < s.tok_end && self.kind(j) == TokKind::Word && NUM.words.contains_key(self.lw[j]) {
             j += 1;
         }
         j
@@ -310,12 +308,8 @@ impl Reader<'_> {
     fn not_a_figure(&self, s: &crate::Sentence, sp: &Span) -> bool {
         let (i, num, j) = (sp.start, sp.num, sp.end);
         let lw = &self.lw;
-        let prev = if i > s.tok_start {
-            lw[i - 1].as_str()
-        } else {
-            ""
-        };
-        let next = if j < s.tok_end { lw[j].as_str() } else { "" };
+        let prev = if i > s.tok_start { lw[i - 1] } else { "" };
+        let next = if j < s.tok_end { lw[j] } else { "" };
         let t = self.a.tokens[num];
         let number = t.kind == TokKind::Number;
         let is_year = number
@@ -325,24 +319,24 @@ impl Reader<'_> {
         // a bare number: no unit, scale or decimals ("88", "2"), as labels and names have
         let grouped = lw[num].contains('.') || lw[num].contains(',');
         let bare =
-            j == num + 1 && (number || is_digit_range(&lw[num])) && !grouped && sp.start == num;
+            j == num + 1 && (number || is_digit_range(lw[num])) && !grouped && sp.start == num;
         // "2020-2022", "2023 hingga 2024": a span of years
         let year_like = |w: &str| w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
         let years = match lw[num].split_once('-') {
             Some((x, y)) => year_like(x) && year_like(y),
-            None => year_like(&lw[num]) && sp.second.is_some_and(|k| year_like(&lw[k])),
+            None => year_like(lw[num]) && sp.second.is_some_and(|k| year_like(lw[k])),
         };
         let small = lw[num].parse::<u32>().is_ok_and(|v| v < 1000);
-        if LEX.words.is("number_label", prev)
-            || (LEX.words.is("soft_label", prev) && bare)
+        if LEX.words.has(crate::class!("number_label"), prev)
+            || (LEX.words.has(crate::class!("soft_label"), prev) && bare)
             || (prev == "(" && bare && small)
             || prev == "/"
             || next == "/"
             || (next == ":" && j + 1 < s.tok_end && self.kind(j + 1) == TokKind::Number)
             || (prev == ":" && i >= 2 && self.kind(i - 2) == TokKind::Number)
-            || LEX.words.is("month", next)
-            || LEX.words.is("duration", next)
-            || LEX.words.is("coordinate", next)
+            || LEX.words.has(crate::class!("month"), next)
+            || LEX.words.has(crate::class!("duration"), next)
+            || LEX.words.has(crate::class!("coordinate"), next)
             || is_year
             || years
             || t.kind == TokKind::Date
@@ -361,7 +355,7 @@ impl Reader<'_> {
         // "Jalan Haeba 5", "Kav 4"
         if bare
             && (i.saturating_sub(3).max(s.tok_start)..i)
-                .any(|k| LEX.words.is("address_word", &lw[k]))
+                .any(|k| LEX.words.has(crate::class!("address_word"), lw[k]))
         {
             return true;
         }
@@ -370,8 +364,8 @@ impl Reader<'_> {
         let prev_cap = i > s.tok_start + 1
             && self.w(i - 1).starts_with(char::is_uppercase)
             && !LEX.places.contains(self.w(i - 1))
-            && !LEX.words.is("month", prev)
-            && !LEX.words.is("day", prev);
+            && !LEX.words.has(crate::class!("month"), prev)
+            && !LEX.words.has(crate::class!("day"), prev);
         let next_cap = j < s.tok_end && self.w(j).starts_with(char::is_uppercase);
         if bare
             && (prev_cap
@@ -387,15 +381,15 @@ impl Reader<'_> {
     /// The amount of a span: its parse, with a vague word's range ("ratusan miliar": 100 to
     /// 999 milliards) and a share ("sepertiga").
     fn amount(&self, sp: &Span) -> Option<Amount> {
-        let first = self.lw[sp.num].as_str();
+        let first = self.lw[sp.num];
         let scale: f64 = (sp.num + 1..sp.end)
-            .filter_map(|k| match NUM.words.get(self.lw[k].as_str()) {
+            .filter_map(|k| match NUM.words.get(self.lw[k]) {
                 Some(WordKind::Scale(m)) => Some(*m),
                 _ => None,
             })
             .product();
         let unit_of_span =
-            || (sp.start..sp.end).find_map(|k| NUM.units.get(self.lw[k].as_str()).map(|u| u.0));
+            || (sp.start..sp.end).find_map(|k| NUM.units.get(self.lw[k]).map(|u| u.0));
         match NUM.words.get(first) {
             Some(WordKind::Approx(l, h)) if sp.second.is_none() => Some(Amount {
                 value: None,
@@ -429,7 +423,7 @@ impl Reader<'_> {
     /// qualifier and the first token it takes.
     fn qualifier(&self, s: &crate::Sentence, i: usize) -> (&'static str, usize) {
         // a number named "angka"/"level" after its qualifier: "di bawah angka 15 persen"
-        let at = if i > s.tok_start && LEX.words.is("soft_label", &self.lw[i - 1]) {
+        let at = if i > s.tok_start && LEX.words.has(crate::class!("soft_label"), self.lw[i - 1]) {
             i - 1
         } else {
             i
@@ -456,14 +450,17 @@ impl Reader<'_> {
         let what_start = k;
         let mut category: Option<&'static str> = None;
         while k < s.tok_end
-            && !LEX.words.is("what_stop", &lw[k])
+            && !LEX.words.has(crate::class!("what_stop"), lw[k])
             && self.kind(k) != TokKind::Number
             && k - what_start < 8
         {
-            if let Some(c) = FIG.categories.get(lw[k].as_str()) {
+            if let Some(c) = FIG.categories.get(lw[k]) {
                 category = Some(c);
                 k += 1;
-                if lw.get(k).is_some_and(|x| LEX.words.is("category_tail", x)) {
+                if lw
+                    .get(k)
+                    .is_some_and(|x| LEX.words.has(crate::class!("category_tail"), x))
+                {
                     k += 1;
                 }
                 break;
@@ -472,7 +469,7 @@ impl Reader<'_> {
         }
         // before the figure and its qualifier: "menewaskan sedikitnya 27 orang"
         if category.is_none() && qual_start > s.tok_start {
-            if let Some(c) = FIG.categories.get(lw[qual_start - 1].as_str()) {
+            if let Some(c) = FIG.categories.get(lw[qual_start - 1]) {
                 category = Some(c);
             }
         }
@@ -523,7 +520,7 @@ fn person_unit(what: Option<&TextSpan>, category: &str) -> Option<&'static str> 
     let first = what.and_then(|w| w.text.split_whitespace().next().map(str::to_lowercase));
     let people = first
         .as_deref()
-        .is_some_and(|w| LEX.words.is("person_noun", w));
+        .is_some_and(|w| LEX.words.has(crate::class!("person_noun"), w));
     let about_people = matches!(
         category,
         "killed" | "injured" | "hostage" | "displaced" | "missing" | "detained" | "released"
@@ -536,11 +533,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let r = Reader {
         src,
         a,
-        lw: a
-            .tokens
-            .iter()
-            .map(|t| src[t.start..t.end].to_lowercase())
-            .collect(),
+        lw: (0..a.tokens.len()).map(|i| a.lower(i)).collect(),
     };
     let mut out: Vec<Figure> = Vec::new();
     let mut last_total: Option<(usize, usize)> = None; // (sentence, figure index)
@@ -573,14 +566,9 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
                 continue;
             };
             let (mut qual, start_tok) = r.qualifier(s, i);
-            let vague = matches!(
-                NUM.words.get(r.lw[sp.num].as_str()),
-                Some(WordKind::Approx(..))
-            ) || (sp.num + 1 < sp.end
-                && matches!(
-                    NUM.words.get(r.lw[sp.num + 1].as_str()),
-                    Some(WordKind::Approx(..))
-                ));
+            let vague = matches!(NUM.words.get(r.lw[sp.num]), Some(WordKind::Approx(..)))
+                || (sp.num + 1 < sp.end
+                    && matches!(NUM.words.get(r.lw[sp.num + 1]), Some(WordKind::Approx(..))));
             if amount.low.is_some() && amount.high.is_some() {
                 qual = "range";
             }

@@ -33,7 +33,7 @@ impl Times {
         &mut self,
         src: &str,
         a: &crate::Analysis,
-        lw: &[String],
+        lw: &[&str],
         from: usize,
         year: Option<&str>,
     ) -> Option<When> {
@@ -56,7 +56,7 @@ impl Times {
             let stop = a.tokens[k].kind == TokKind::Number
                 && k > s0
                 && !matches!(
-                    lw[k - 1].as_str(),
+                    lw[k - 1],
                     "dalam" | "sejak" | "pada" | "hingga" | "selama" | "("
                 );
             let when = when_at(src, a, lw, k, self.end, year);
@@ -76,49 +76,52 @@ impl Times {
 fn when_at(
     src: &str,
     a: &crate::Analysis,
-    lw: &[String],
+    lw: &[&str],
     k: usize,
     to: usize,
     year: Option<&str>,
 ) -> Option<When> {
-    let w = lw[k].as_str();
+    let w = lw[k];
     let span = |s: usize, e: usize, date: Option<String>| When {
         text: src[a.tokens[s].start..a.tokens[e - 1].end].to_string(),
         start: a.tokens[s].start,
         end: a.tokens[e - 1].end,
         date,
     };
-    if w == "dalam" && k + 3 <= to && LEX.words.is("duration", &lw[k + 2]) {
+    if w == "dalam" && k + 3 <= to && LEX.words.has(crate::class!("duration"), lw[k + 2]) {
         let mut e = k + 3;
-        if e < to && matches!(lw[e].as_str(), "terakhir" | "ini" | "pertama") {
+        if e < to && matches!(lw[e], "terakhir" | "ini" | "pertama") {
             e += 1;
         }
         return Some(span(k, e, None));
     }
     if w == "sejak" && k + 2 < to + 1 {
         let mut e = k + 1;
-        while e < to && !matches!(lw[e].as_str(), "," | "." | "dan") && e - k < 5 {
+        while e < to && !matches!(lw[e], "," | "." | "dan") && e - k < 5 {
             e += 1;
         }
         return Some(span(k, e, None));
     }
-    if LEX.words.is("day", w)
+    if LEX.words.has(crate::class!("day"), w)
         && k + 3 < to + 1
-        && lw.get(k + 1).is_some_and(|x| x == "(")
+        && lw.get(k + 1).is_some_and(|x| *x == "(")
         && a.tokens.get(k + 2).is_some_and(|t| t.kind == TokKind::Date)
     {
         let d = &src[a.tokens[k + 2].start..a.tokens[k + 2].end];
         return Some(span(k, (k + 4).min(to), iso(d)));
     }
-    if a.tokens[k].kind == TokKind::Number && k + 1 < to && LEX.words.is("month", &lw[k + 1]) {
+    if a.tokens[k].kind == TokKind::Number
+        && k + 1 < to
+        && LEX.words.has(crate::class!("month"), lw[k + 1])
+    {
         let mut e = k + 2;
         let mut y = year.map(|s| s.to_string());
         if e < to && a.tokens[e].kind == TokKind::Number && lw[e].len() == 4 {
-            y = Some(lw[e].clone());
+            y = Some(lw[e].to_string());
             e += 1;
         }
         let date = y.and_then(|y| {
-            month_num(&lw[k + 1])
+            month_num(lw[k + 1])
                 .map(|m| format!("{y}-{m:02}-{:02}", lw[k].parse::<u32>().unwrap_or(0)))
         });
         return Some(span(k, e, date));

@@ -26,7 +26,7 @@ pub use quotations::{quotations, Quotation};
 use crate::doc::{Analysis, TextSpan, TokKind};
 use crate::entities::{Entities, EntityKind};
 use crate::lexicon::{CueKind, LEX};
-use crate::pattern::{match_at, Elem, Pattern};
+use crate::pattern::{match_at, Elem, Pattern, PatternSet};
 use serde::Serialize;
 use speaker::{Ctx, Floor, Found};
 use std::sync::LazyLock;
@@ -112,21 +112,29 @@ pub struct Quote {
 }
 
 /// The attribution patterns, parsed once.
-static PATTERNS: LazyLock<Result<Vec<Pattern>, String>> =
-    LazyLock::new(|| Pattern::parse_file(include_str!("../../lang/id/statements.tsv")));
+static PATTERNS: LazyLock<Result<PatternSet, String>> =
+    LazyLock::new(|| PatternSet::parse_file(include_str!("../../lang/id/statements.tsv")));
 
 /// The figure-source patterns, parsed once.
-static SOURCE_PATTERNS: LazyLock<Result<Vec<Pattern>, String>> =
-    LazyLock::new(|| Pattern::parse_file(include_str!("../../lang/id/figure_sources.tsv")));
+static SOURCE_PATTERNS: LazyLock<Result<PatternSet, String>> =
+    LazyLock::new(|| PatternSet::parse_file(include_str!("../../lang/id/figure_sources.tsv")));
 
 /// The patterns, or the reason the data file is broken (a test checks it never is).
 pub fn patterns() -> Result<&'static [Pattern], &'static str> {
-    PATTERNS.as_deref().map_err(String::as_str)
+    pattern_set().map(|s| s.all.as_slice())
 }
 
 /// The figure-source patterns, or the reason their data file is broken.
 pub fn source_patterns() -> Result<&'static [Pattern], &'static str> {
-    SOURCE_PATTERNS.as_deref().map_err(String::as_str)
+    source_pattern_set().map(|s| s.all.as_slice())
+}
+
+fn pattern_set() -> Result<&'static PatternSet, &'static str> {
+    PATTERNS.as_ref().map_err(String::as_str)
+}
+
+fn source_pattern_set() -> Result<&'static PatternSet, &'static str> {
+    SOURCE_PATTERNS.as_ref().map_err(String::as_str)
 }
 
 /// Who a sentence's figures are claimed by, as a figure-source pattern found it.
@@ -226,7 +234,7 @@ pub fn find(
     qs: &[Quotation],
     inside: &[bool],
 ) -> Attributions {
-    let (Ok(patterns), Ok(source_patterns)) = (patterns(), source_patterns()) else {
+    let (Ok(patterns), Ok(source_patterns)) = (pattern_set(), source_pattern_set()) else {
         return Attributions::default();
     };
     let mut cx = Ctx::new(src, a, ents, inside);
@@ -271,13 +279,15 @@ pub fn find(
 fn figure_source(
     v: &mut SentView,
     si: usize,
-    patterns: &'static [Pattern],
+    patterns: &'static PatternSet,
     sources: &mut [Option<Attribution>],
 ) {
     let n = v.units.len();
+    let mut cands = Vec::new();
     for u in 0..n {
         let is_cue = crate::pattern::View::cue(v, u).is_some();
-        for p in patterns {
+        patterns.candidates(v, u, &mut cands);
+        for p in cands.iter().map(|&i| &patterns.all[i]) {
             let ok = match pivot_kind(p) {
                 PivotKind::Cue => is_cue,
                 PivotKind::Quote => false,
@@ -363,12 +373,13 @@ fn names_before_cues_are_persons(cx: &mut Ctx) {
 fn sentence(
     v: &mut SentView,
     si: usize,
-    patterns: &'static [Pattern],
+    patterns: &'static PatternSet,
     qs: &[Quotation],
     st: &mut State,
 ) {
     let n = v.units.len();
     let mut used = vec![false; n];
+    let mut cands = Vec::new();
     // cues and quotations first, then patterns anchored on a word ("dilansir"): an
     // attribution inside the clause wins over a relay credit before it
     for pass in [false, true] {
@@ -378,7 +389,8 @@ fn sentence(
             }
             let is_cue = crate::pattern::View::cue(v, u).is_some();
             let is_quote = crate::pattern::View::is_quote(v, u);
-            for p in patterns {
+            patterns.candidates(v, u, &mut cands);
+            for p in cands.iter().map(|&i| &patterns.all[i]) {
                 let ok_pivot = match pivot_kind(p) {
                     PivotKind::Cue => is_cue && !pass,
                     PivotKind::Quote => is_quote && !pass,
@@ -486,10 +498,9 @@ fn make(
                 let e = v.cx.salient_person(t)?;
                 Some(v.cx.speaker_of_entity(e, (t, t + 1), Via::Clitic))
             }
-            _ if p
-                .items
-                .iter()
-                .any(|i| matches!(i.elem, Elem::Class(ref c) if c == "perspective_nya")) =>
+            _ if p.items.iter().any(
+                |i| matches!(i.elem, Elem::Class(c) if c == crate::class!("perspective_nya")),
+            ) =>
             {
                 let t = v.tok(m.span.0)?;
                 let e = v.cx.salient_person(t)?;
@@ -553,9 +564,9 @@ fn make(
     // a request verb reports a statement unless what follows says it does not ("meminta
     // maaf", "meminta tidak disebutkan namanya")
     if let Some((ct, _)) = cue {
-        if LEX.words.is("needs_clause", v.cx.lw(ct))
+        if LEX.words.has(crate::class!("needs_clause"), v.cx.lw(ct))
             && f == ct + 1
-            && (LEX.words.is("request_not", v.cx.lw(f)) || words_in(a, f, l) < 3)
+            && (LEX.words.has(crate::class!("request_not"), v.cx.lw(f)) || words_in(a, f, l) < 3)
         {
             return None;
         }
@@ -737,7 +748,7 @@ pub(crate) fn relay_in_tokens(
     let lw = |i: usize| src[a.tokens[i].start..a.tokens[i].end].to_lowercase();
     for k in s..e {
         let w = lw(k);
-        if !LEX.words.is("relay_marker", &w) {
+        if !LEX.words.has(crate::class!("relay_marker"), &w) {
             continue;
         }
         // the outlet: the next mention within three tokens ("dilansir dari laman resmi AFP")
@@ -772,7 +783,7 @@ fn org_references(cx: &mut Ctx, quotes: &[Quote]) {
         let first = a.tokens.partition_point(|t| t.start < q.start);
         for t in a.tokens[first..].iter().take_while(|t| t.end <= q.end) {
             let w = cx.src[t.start..t.end].to_lowercase();
-            if LEX.words.is("org_ref", &w) {
+            if LEX.words.has(crate::class!("org_ref"), &w) {
                 cx.ents.entities[org]
                     .mentions
                     .push(TextSpan::new(cx.src, t.start, t.end));

@@ -13,7 +13,7 @@
 use super::{SpeakerKind, Via};
 use crate::doc::{Analysis, TextSpan, TokKind};
 use crate::entities::{Entities, EntityKind};
-use crate::lexicon::{CueKind, LEX};
+use crate::lexicon::{Class, CueKind, LEX};
 
 /// A resolved speaker with role, affiliation and the token range of its expression.
 pub(super) type Found = (
@@ -31,15 +31,51 @@ pub(super) struct Floor {
     pub tok: usize,
 }
 
+type CueAt = Option<(&'static str, CueKind, bool)>;
+
+/// The cue at token `i` (see [`Ctx::cue_at`]), looked up once per token.
+fn cue_of(a: &Analysis, i: usize) -> CueAt {
+    let t = a.tokens.get(i)?;
+    let (is_cue, with_nya) = (
+        a.is(i, crate::class!("@cue")),
+        a.is(i, crate::class!("@cue_nya")),
+    );
+    if t.kind != TokKind::Word || !(is_cue || with_nya) {
+        return None;
+    }
+    let lw = a.lower(i);
+    let found = match LEX.cues.get(lw) {
+        Some(c) => {
+            let nya = lw
+                .strip_suffix("nya")
+                .is_some_and(|stem| LEX.cues.contains_key(stem));
+            Some((c.lemma, c.kind, nya))
+        }
+        None => lw
+            .strip_suffix("nya")
+            .and_then(|stem| LEX.cues.get(stem))
+            .map(|c| (c.lemma, c.kind, true)),
+    }?;
+    let same_sent = i > 0 && a.tokens[i - 1].sent == t.sent;
+    if same_sent && a.is(i - 1, crate::class!("negation")) {
+        return None;
+    }
+    // "Lebih lanjut, ...": furthermore, not "lanjut X"
+    if i > 0 && lw == "lanjut" && a.lower(i - 1) == "lebih" {
+        return None;
+    }
+    Some(found)
+}
+
 pub(super) struct Ctx<'a> {
     pub src: &'a str,
     pub a: &'a Analysis,
     pub ents: &'a mut Entities,
     /// tokens inside a quotation
     pub inside: &'a [bool],
-    /// the lower-case form of every token
-    pub lower: Vec<String>,
     pub floor: Option<Floor>,
+    /// the cue at every token
+    cues: Vec<CueAt>,
     /// token ranges of the statements found so far (in text order): people named there are
     /// talked about, they do not take the floor
     pub said: Vec<(usize, usize)>,
@@ -47,18 +83,13 @@ pub(super) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(src: &'a str, a: &'a Analysis, ents: &'a mut Entities, inside: &'a [bool]) -> Self {
-        let lower = a
-            .tokens
-            .iter()
-            .map(|t| src[t.start..t.end].to_lowercase())
-            .collect();
         Ctx {
             src,
             a,
             ents,
             inside,
-            lower,
             floor: None,
+            cues: (0..a.tokens.len()).map(|i| cue_of(a, i)).collect(),
             said: Vec::new(),
         }
     }
@@ -71,8 +102,8 @@ impl<'a> Ctx<'a> {
             .map_or("", |t| &self.src[t.start..t.end])
     }
 
-    pub fn lw(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", String::as_str)
+    pub fn lw(&self, i: usize) -> &'a str {
+        self.a.lower(i)
     }
 
     pub fn same_sent(&self, i: usize, j: usize) -> bool {
@@ -81,12 +112,12 @@ impl<'a> Ctx<'a> {
             && self.a.tokens[i].sent == self.a.tokens[j].sent
     }
 
-    fn is(&self, class: &str, i: usize) -> bool {
-        i < self.lower.len() && LEX.words.is(class, self.lw(i))
+    pub fn is(&self, class: Class, i: usize) -> bool {
+        self.a.is(i, class)
     }
 
     fn cap(&self, i: usize) -> bool {
-        i < self.lower.len() && self.w(i).starts_with(char::is_uppercase)
+        i < self.a.tokens.len() && self.w(i).starts_with(char::is_uppercase)
     }
 
     fn span(&self, s: usize, e: usize) -> TextSpan {
@@ -99,32 +130,9 @@ impl<'a> Ctx<'a> {
 
     /// The cue at token `i`: (lemma, kind, has the clitic -nya). A cue after a negation
     /// ("tak menjelaskan", "belum menyatakan") is none.
+    #[inline]
     pub fn cue_at(&self, i: usize) -> Option<(&'static str, CueKind, bool)> {
-        let t = self.a.tokens.get(i)?;
-        if t.kind != TokKind::Word {
-            return None;
-        }
-        let lw = self.lw(i);
-        let found = match LEX.cues.get(lw) {
-            Some(c) => {
-                let nya = lw
-                    .strip_suffix("nya")
-                    .is_some_and(|stem| LEX.cues.contains_key(stem));
-                Some((c.lemma, c.kind, nya))
-            }
-            None => lw
-                .strip_suffix("nya")
-                .and_then(|stem| LEX.cues.get(stem))
-                .map(|c| (c.lemma, c.kind, true)),
-        }?;
-        if i > 0 && self.same_sent(i - 1, i) && self.is("negation", i - 1) {
-            return None;
-        }
-        // "Lebih lanjut, ...": furthermore, not "lanjut X"
-        if i > 0 && lw == "lanjut" && self.lw(i - 1) == "lebih" {
-            return None;
-        }
-        Some(found)
+        self.cues.get(i).copied().flatten()
     }
 
     /// Is token `i` inside a statement found so far?
@@ -264,7 +272,7 @@ impl<'a> Ctx<'a> {
             return None;
         };
         let mut end = l;
-        while end < words.len() && LEX.words.is("role_word", words[end]) {
+        while end < words.len() && LEX.words.has(crate::class!("role_word"), words[end]) {
             end += 1;
         }
         // followed by a name: a mention, not a reference
@@ -319,7 +327,8 @@ impl<'a> Ctx<'a> {
         // a role before a name: "analis Foster Asset Management Riki Adi Saputra",
         // "koresponden ABS-CBN, Dennis Datu", "Gubernur wilayah Donetsk, Vadim Filashkin"
         let title_here = crate::entities::title_at(&[self.w(t)], 0).is_some();
-        if (self.is("role_noun", t) && !self.cap(t)) || (title_here && self.mention_starts_later(t))
+        if (self.is(crate::class!("role_noun"), t) && !self.cap(t))
+            || (title_here && self.mention_starts_later(t))
         {
             if let Some(f) = self.role_then_name(t) {
                 out.push((f.3 .1, f));
@@ -327,13 +336,13 @@ impl<'a> Ctx<'a> {
             }
         }
         let lw = self.lw(t).to_string();
-        if LEX.words.is("pronoun", &lw) {
+        if LEX.words.has(crate::class!("pronoun"), &lw) {
             if let Some(e) = self.salient_person(t) {
                 out.push((t + 1, self.speaker_of_entity(e, (t, t + 1), Via::Pronoun)));
             }
             return out;
         }
-        if LEX.words.is("pronoun_plural", &lw) {
+        if LEX.words.has(crate::class!("pronoun_plural"), &lw) {
             if let Some(e) = self.salient_group(t) {
                 out.push((t + 1, self.speaker_of_entity(e, (t, t + 1), Via::Pronoun)));
             }
@@ -374,8 +383,8 @@ impl<'a> Ctx<'a> {
                     )
             });
             // (a head in capitals is part of a proper name: "Dinas Pendidikan ...")
-            let common =
-                self.is("descriptor_det", s) || self.is("descriptor_head", s) && !self.cap(s);
+            let common = self.is(crate::class!("descriptor_det"), s)
+                || self.is(crate::class!("descriptor_head"), s) && !self.cap(s);
             if name_inside && common {
                 out.push((s, self.descriptor(s, end)));
             }
@@ -419,13 +428,13 @@ impl<'a> Ctx<'a> {
             }
         }
         let lw = self.lw(p).to_string();
-        if LEX.words.is("pronoun", &lw) {
+        if LEX.words.has(crate::class!("pronoun"), &lw) {
             if let Some(e) = self.salient_person(p) {
                 out.push((p, self.speaker_of_entity(e, (p, end), Via::Pronoun)));
             }
             return out;
         }
-        if LEX.words.is("pronoun_plural", &lw) {
+        if LEX.words.has(crate::class!("pronoun_plural"), &lw) {
             if let Some(e) = self.salient_group(p) {
                 out.push((p, self.speaker_of_entity(e, (p, end), Via::Pronoun)));
             }
@@ -464,9 +473,9 @@ impl<'a> Ctx<'a> {
         }
         let h = end + 1;
         let starts = !self.cap(h)
-            && (self.is("role_noun", h)
-                || self.is("descriptor_head", h)
-                || self.is("descriptor_det", h));
+            && (self.is(crate::class!("role_noun"), h)
+                || self.is(crate::class!("descriptor_head"), h)
+                || self.is(crate::class!("descriptor_det"), h));
         if !starts {
             return None;
         }
@@ -476,7 +485,7 @@ impl<'a> Ctx<'a> {
             if w == "," || w == "." || self.cue_at(k).is_some() || self.inside[k] {
                 break;
             }
-            if LEX.words.is("occasion_start", self.lw(k)) && k > h {
+            if LEX.words.has(crate::class!("occasion_start"), self.lw(k)) && k > h {
                 break;
             }
             k += 1;
@@ -511,12 +520,15 @@ impl<'a> Ctx<'a> {
                 break;
             }
             let w = self.w(p);
-            let lower_role =
-                !self.cap(p) && (self.is("role_noun", p) || self.is("descriptor_head", p));
-            let word_of_role = self.is("role_word", p)
+            let lower_role = !self.cap(p)
+                && (self.is(crate::class!("role_noun"), p)
+                    || self.is(crate::class!("descriptor_head"), p));
+            let word_of_role = self.is(crate::class!("role_word"), p)
                 || crate::lexicon::with_lower(w, |l| {
-                    LEX.words
-                        .is("role_word", crate::lexicon::capitalised(l).as_str())
+                    LEX.words.has(
+                        crate::class!("role_word"),
+                        crate::lexicon::capitalised(l).as_str(),
+                    )
                 })
                 || self.cap(p)
                 || !self.cap(p) && self.a.tokens[p].kind == TokKind::Word && w.len() > 2;
@@ -527,7 +539,9 @@ impl<'a> Ctx<'a> {
             }
             k -= 1;
         }
-        start.filter(|&s| self.is("role_noun", s) || self.is("descriptor_head", s))
+        start.filter(|&s| {
+            self.is(crate::class!("role_noun"), s) || self.is(crate::class!("descriptor_head"), s)
+        })
     }
 
     /// Does no mention begin at `t`, but one within the next eight tokens of the sentence?
@@ -580,10 +594,10 @@ impl<'a> Ctx<'a> {
             }
             let w = self.w(k);
             let after_title = crate::entities::title_at(&[self.w(t)], 0).is_some();
-            let ok = self.is("role_noun", k)
-                || self.is("role_word", k)
+            let ok = self.is(crate::class!("role_noun"), k)
+                || self.is(crate::class!("role_word"), k)
                 || crate::lexicon::with_lower(w, |l| {
-                    LEX.words.is("role_word", crate::lexicon::capitalised(l).as_str())
+                    LEX.words.has(crate::class!("role_word"), crate::lexicon::capitalised(l).as_str())
                 })
                 || (w == "," && k > t)
                 || w.starts_with(char::is_uppercase)
@@ -591,7 +605,7 @@ impl<'a> Ctx<'a> {
                 || (after_title
                     && self.a.tokens[k].kind == TokKind::Word
                     && self.cue_at(k).is_none()
-                    && !self.is("stopword", k));
+                    && !self.is(crate::class!("stopword"), k));
             if !ok {
                 return None;
             }
@@ -610,31 +624,38 @@ impl<'a> Ctx<'a> {
         }
         // role words then a demonstrative, within five tokens
         let mut k = t;
-        while k < n && k < t + 5 && self.same_sent(t, k) && !self.is("demonstrative", k) {
+        while k < n
+            && k < t + 5
+            && self.same_sent(t, k)
+            && !self.is(crate::class!("demonstrative"), k)
+        {
             let w = self.w(k);
-            let role_like = self.is("role_ref", k)
-                || self.is("role_prefix", k)
+            let role_like = self.is(crate::class!("role_ref"), k)
+                || self.is(crate::class!("role_prefix"), k)
                 || crate::entities::title_at(&[w], 0).is_some()
                 || crate::entities::title_at(&[crate::lexicon::capitalised(w).as_str()], 0)
                     .is_some()
-                || (k > t && (w.starts_with(char::is_uppercase) || self.is("role_word", k)));
+                || (k > t
+                    && (w.starts_with(char::is_uppercase)
+                        || self.is(crate::class!("role_word"), k)));
             if !role_like {
                 return None;
             }
             k += 1;
         }
-        if k == t || k >= n || !self.is("demonstrative", k) || !self.same_sent(t, k) {
+        if k == t || k >= n || !self.is(crate::class!("demonstrative"), k) || !self.same_sent(t, k)
+        {
             return None;
         }
         let end = k + 1;
         // the title words, without prefixes: "eks Kapolda Banten" -> a holder of "Kapolda"
         let mut s = t;
-        while s < k && self.is("role_prefix", s) {
+        while s < k && self.is(crate::class!("role_prefix"), s) {
             s += 1;
         }
         let head = crate::lexicon::capitalised(self.w(s));
         let e = self.holder_of(&head, t).or_else(|| {
-            self.is("role_ref", t)
+            self.is(crate::class!("role_ref"), t)
                 .then(|| self.salient_person(t))
                 .flatten()
         })?;
@@ -685,10 +706,14 @@ impl<'a> Ctx<'a> {
     fn descriptor_from(&self, t: usize) -> Option<usize> {
         let n = self.a.tokens.len();
         let mut k = t;
-        while k < n && self.same_sent(t, k) && self.is("descriptor_det", k) && k < t + 2 {
+        while k < n
+            && self.same_sent(t, k)
+            && self.is(crate::class!("descriptor_det"), k)
+            && k < t + 2
+        {
             k += 1;
         }
-        if k >= n || !self.same_sent(t, k) || !self.is("descriptor_head", k) {
+        if k >= n || !self.same_sent(t, k) || !self.is(crate::class!("descriptor_head"), k) {
             return None;
         }
         k += 1;
@@ -705,10 +730,10 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             if self.cue_at(k).is_some()
-                || LEX.words.is("descriptor_stop", w)
+                || LEX.words.has(crate::class!("descriptor_stop"), w)
                 || self.a.tokens[k].kind != TokKind::Word
-                || LEX.words.is("subject_adverb", w)
-                || LEX.words.is("negation", w)
+                || LEX.words.has(crate::class!("subject_adverb"), w)
+                || LEX.words.has(crate::class!("negation"), w)
             {
                 break;
             }

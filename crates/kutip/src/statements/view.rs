@@ -4,7 +4,7 @@
 use super::speaker::{Ctx, Found};
 use super::Quotation;
 use crate::doc::{Sentence, TokKind};
-use crate::lexicon::{CueKind, LEX};
+use crate::lexicon::{Class, CueKind, LEX};
 use crate::pattern::View;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -136,8 +136,8 @@ impl View for SentView<'_, '_> {
         matches!(self.units.get(u), Some(Unit::Quote(_)))
     }
 
-    fn in_class(&self, class: &str, u: usize) -> bool {
-        self.word(u).is_some_and(|w| LEX.words.is(class, w))
+    fn in_class(&self, class: Class, u: usize) -> bool {
+        self.tok(u).is_some_and(|t| self.cx.a.is(t, class))
     }
 
     fn cue(&self, u: usize) -> Option<(CueKind, bool)> {
@@ -217,13 +217,15 @@ impl View for SentView<'_, '_> {
             let after = self.word(s + 1).unwrap_or("");
             let comma_opens = w == ","
                 && s + 1 < end
-                && (LEX.words.is("occasion_start", after)
-                    || LEX.words.is("day", after)
+                && (LEX.words.has(crate::class!("occasion_start"), after)
+                    || LEX.words.has(crate::class!("day"), after)
                     || after == "yang"
                     || self
                         .tok(s + 1)
                         .is_some_and(|t| self.cx.a.tokens[t].kind == TokKind::Date));
-            let opens = LEX.words.is("occasion_start", w) || LEX.words.is("day", w) || comma_opens;
+            let opens = LEX.words.has(crate::class!("occasion_start"), w)
+                || LEX.words.has(crate::class!("day"), w)
+                || comma_opens;
             if opens {
                 out.push(s);
             }
@@ -236,17 +238,17 @@ impl View for SentView<'_, '_> {
     /// "menyatakan dalam keterangannya, ..." (it must end at a comma, colon or "bahwa").
     fn occasion_from(&self, u: usize) -> Vec<usize> {
         let w = self.word(u).unwrap_or("");
-        if !LEX.words.is("occasion_after_cue", w) {
+        if !LEX.words.has(crate::class!("occasion_after_cue"), w) {
             return Vec::new();
         }
         let mut e = u + 1;
         while e < self.units.len() && e < u + 7 && self.cue(e).is_none() && !self.is_quote(e) {
             let x = self.word(e).unwrap_or("");
-            if matches!(x, "," | ":") || LEX.words.is("that", x) {
+            if matches!(x, "," | ":") || LEX.words.has(crate::class!("that"), x) {
                 return vec![e];
             }
             // "meminta kepada pimpinan wilayah supaya ...": the request is the statement
-            if LEX.words.is("request_object", x)
+            if LEX.words.has(crate::class!("request_object"), x)
                 || self
                     .tok(e)
                     .is_some_and(|t| self.cx.a.tokens[t].kind == TokKind::Number)
@@ -286,9 +288,9 @@ impl View for SentView<'_, '_> {
             return false;
         }
         let w = self.word(k).unwrap_or("");
-        let opens = LEX.words.is("occasion_start", w)
-            || LEX.words.is("day", w)
-            || LEX.words.is("month", w)
+        let opens = LEX.words.has(crate::class!("occasion_start"), w)
+            || LEX.words.has(crate::class!("day"), w)
+            || LEX.words.has(crate::class!("month"), w)
             || w == "("
             || self.tok(k).is_some_and(|t| {
                 matches!(self.cx.a.tokens[t].kind, TokKind::Date | TokKind::Number)
