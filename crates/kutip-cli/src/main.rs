@@ -17,6 +17,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
+// The pipeline makes many small short-lived allocations per document; mimalloc serves them
+// in about half the time of the system allocator (`kutip bench`, detik corpus).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kutip",

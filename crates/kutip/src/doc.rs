@@ -132,9 +132,22 @@ impl Forms {
                 f.lower.push_str(&w.to_lowercase());
             }
             let l = &f.lower[s..];
-            let lc = words.classes(l);
-            f.exact_classes
-                .push(if l == w { lc } else { words.classes(w) });
+            let looked_up = match t.kind {
+                TokKind::Url | TokKind::Email => false,
+                TokKind::Number | TokKind::Date => words.digit_forms,
+                _ => true,
+            };
+            let lc = if looked_up {
+                words.classes(l)
+            } else {
+                ClassSet::default()
+            };
+            let ec = if l == w || !looked_up {
+                lc
+            } else {
+                words.classes(w)
+            };
+            f.exact_classes.push(ec);
             f.lower_classes.push(lc);
             f.spans.push((s, f.lower.len()));
         }
@@ -156,6 +169,12 @@ impl Analysis {
     #[inline]
     pub fn is(&self, i: usize, c: Class) -> bool {
         self.forms.lower_classes.get(i).is_some_and(|s| s.has(c))
+    }
+
+    /// The classes of the lower-case form of token `i`.
+    #[inline]
+    pub fn classes(&self, i: usize) -> ClassSet {
+        self.forms.lower_classes.get(i).copied().unwrap_or_default()
     }
 
     /// Is token `i`, exactly as written, in class `c`?

@@ -221,16 +221,24 @@ fn is_derived_noun(w: &str) -> bool {
 
 /// Can this word be part of a person's name?
 fn name_like(w: &str) -> bool {
+    let not_names = crate::classes!(
+        "@org_head",
+        "@org_name",
+        "org_word",
+        "role_word",
+        "@place",
+        "rank"
+    );
     cap(w)
-        && !(is_org_word(w)
-            || LEX.words.has(crate::class!("role_word"), w)
-            || LEX.places.contains(w)
+        && !(LEX.words.classes(w).meets(not_names)
             || is_derived_noun(w)
             || (is_acronym(w) && w.len() > 2)
             || w.bytes().any(|b| b.is_ascii_digit())
-            || LEX.words.has_lower(crate::class!("direction"), w)
-            || LEX.words.has_lower(crate::class!("number_label"), w)
-            || LEX.words.has(crate::class!("rank"), w)
+            || crate::lexicon::with_lower(w, |l| {
+                LEX.words
+                    .classes(l)
+                    .meets(crate::classes!("direction", "number_label"))
+            })
             || matches!(
                 w,
                 "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII"
@@ -540,9 +548,9 @@ fn place_len(words: &[&str], i: usize, end: usize) -> usize {
 }
 
 fn is_org_word(w: &str) -> bool {
-    LEX.org_heads.contains(w)
-        || LEX.org_names.contains(w)
-        || LEX.words.has(crate::class!("org_word"), w)
+    LEX.words
+        .classes(w)
+        .meets(crate::classes!("@org_head", "@org_name", "org_word"))
 }
 
 /// For each token, the title word it stands for when it continues a title in lower case

@@ -70,6 +70,8 @@ pub struct Markers {
     prefixes: Vec<String>,
     exact: HashSet<String>,
     regexes: Vec<Regex>,
+    /// the longest prefix or exact line, in bytes: only the head of a line is lower-cased
+    longest: usize,
 }
 
 impl Markers {
@@ -78,6 +80,7 @@ impl Markers {
             prefixes: vec![],
             exact: HashSet::default(),
             regexes: vec![],
+            longest: 0,
         };
         for r in rows(src) {
             if r.len() < 2 {
@@ -92,13 +95,26 @@ impl Markers {
                 _ => {}
             }
         }
+        m.longest = m
+            .prefixes
+            .iter()
+            .chain(m.exact.iter())
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         m
     }
 
     pub fn matches(&self, line: &str) -> bool {
         let t = line.trim();
-        let low = t.to_lowercase();
-        self.exact.contains(&low)
+        // a character lower-cases to at most four times its bytes fewer ("K", the Kelvin sign,
+        // is three bytes for one): this head holds every marker that can match
+        let mut head = t.len().min(4 * self.longest + 4);
+        while !t.is_char_boundary(head) {
+            head -= 1;
+        }
+        let low = t[..head].to_lowercase();
+        (head == t.len() && self.exact.contains(&low))
             || self.prefixes.iter().any(|p| low.starts_with(p.as_str()))
             || self.regexes.iter().any(|r| r.is_match(t))
     }
@@ -149,6 +165,21 @@ impl ClassSet {
     fn add(&mut self, c: Class) {
         self.0 |= 1 << c.0;
     }
+
+    /// The set of `classes`.
+    pub fn of(classes: &[Class]) -> ClassSet {
+        let mut s = ClassSet::default();
+        for &c in classes {
+            s.add(c);
+        }
+        s
+    }
+
+    /// Is the form in any of `other`'s classes?
+    #[inline]
+    pub fn meets(self, other: ClassSet) -> bool {
+        self.0 & other.0 != 0
+    }
 }
 
 /// Closed word classes used by several stages (lang/id/words.tsv): one table from a word form
@@ -157,6 +188,10 @@ pub struct WordLists {
     names: Vec<&'static str>,
     ids: HashMap<&'static str, Class>,
     sets: HashMap<&'static str, ClassSet>,
+    /// the classes of one-byte forms (punctuation), without hashing
+    ascii1: [ClassSet; 128],
+    /// does any form begin with a digit? (if not, numbers need no lookup)
+    pub digit_forms: bool,
     members: Vec<Vec<&'static str>>,
 }
 
@@ -166,6 +201,8 @@ impl WordLists {
             names: Vec::new(),
             ids: HashMap::default(),
             sets: HashMap::default(),
+            ascii1: [ClassSet::default(); 128],
+            digit_forms: false,
             members: Vec::new(),
         }
     }
@@ -185,6 +222,12 @@ impl WordLists {
         };
         for w in words {
             self.sets.entry(w).or_default().add(id);
+            if let [b] = w.as_bytes() {
+                if b.is_ascii() {
+                    self.ascii1[*b as usize].add(id);
+                }
+            }
+            self.digit_forms |= w.starts_with(|c: char| c.is_ascii_digit());
             self.members[id.0 as usize].push(w);
         }
     }
@@ -203,7 +246,10 @@ impl WordLists {
     /// The classes of the word form `w`, exactly as written.
     #[inline]
     pub fn classes(&self, w: &str) -> ClassSet {
-        self.sets.get(w).copied().unwrap_or_default()
+        match w.as_bytes() {
+            [b] if b.is_ascii() => self.ascii1[*b as usize],
+            _ => self.sets.get(w).copied().unwrap_or_default(),
+        }
     }
 
     /// Is `word` (as written) in the class called `class`? (Resolves the name each time:
@@ -230,6 +276,18 @@ impl WordLists {
                 .any(|p| word.len() > p.len() && word.starts_with(p))
         })
     }
+}
+
+/// The [`ClassSet`] of several class names, resolved once per place in the code:
+/// `classes!("@place", "rank")`.
+#[macro_export]
+macro_rules! classes {
+    ($($name:literal),+ $(,)?) => {{
+        static C: std::sync::OnceLock<$crate::lexicon::ClassSet> = std::sync::OnceLock::new();
+        *C.get_or_init(|| {
+            $crate::lexicon::ClassSet::of(&[$($crate::lexicon::LEX.words.class($name)),+])
+        })
+    }};
 }
 
 /// The [`Class`] of a class name, resolved once per place in the code:
@@ -356,11 +414,12 @@ mod tests {
         assert!(!l.words.is("no such class", "beliau"));
     }
 
-    /// Every `class!("...")` in the code names a class of the data: an unknown name would
-    /// silently match nothing.
+    /// Every class named in the code (`class!("...")`, `classes!(...)`) is a class of the data:
+    /// an unknown name would silently match nothing.
     #[test]
     fn classes_named_in_the_code_exist() {
-        let re = Regex::new(r#"class!\("(@?[a-z_]+)"\)"#).unwrap();
+        let call = Regex::new(r#"class(?:es)?!\(([^)]*)\)"#).unwrap();
+        let name = Regex::new(r#""(@?[a-z_]+)""#).unwrap();
         let mut seen = 0;
         let mut dirs = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -373,14 +432,16 @@ mod tests {
                     dirs.push(p);
                 } else if p.extension().is_some_and(|x| x == "rs") {
                     let src = std::fs::read_to_string(&p).unwrap();
-                    for c in re.captures_iter(&src) {
-                        seen += 1;
-                        assert!(
-                            LEX.words.has_class(&c[1]),
-                            "{}: unknown class {:?}",
-                            p.display(),
-                            &c[1]
-                        );
+                    for c in call.captures_iter(&src) {
+                        for n in name.captures_iter(&c[1]) {
+                            seen += 1;
+                            assert!(
+                                LEX.words.has_class(&n[1]),
+                                "{}: unknown class {:?}",
+                                p.display(),
+                                &n[1]
+                            );
+                        }
                     }
                 }
             }

@@ -33,7 +33,7 @@
 //! a few steps whatever the length of the sentence. `CONTENT` stands at an outer end of the
 //! pattern (it runs to the clause edge).
 
-use crate::lexicon::{Class, CueKind, LEX};
+use crate::lexicon::{Class, ClassSet, CueKind, LEX};
 
 /// What a `CUE` element accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +240,11 @@ pub trait View {
     /// The lower-case form of a token unit; None for a quotation.
     fn word(&self, u: usize) -> Option<&str>;
     fn is_quote(&self, u: usize) -> bool;
-    fn in_class(&self, class: Class, u: usize) -> bool;
+    /// The word classes of a token unit (none for a quotation).
+    fn classes(&self, u: usize) -> ClassSet;
+    fn in_class(&self, class: Class, u: usize) -> bool {
+        self.classes(u).has(class)
+    }
     /// The cue at `u`: its kind and whether it carries the clitic -nya.
     fn cue(&self, u: usize) -> Option<(CueKind, bool)>;
     /// Ends (exclusive) of the speaker expressions that begin at `u`, longest first.
@@ -269,6 +273,8 @@ pub struct PatternSet {
     pub all: Vec<Pattern>,
     by_word: rustc_hash::FxHashMap<String, Vec<usize>>,
     by_class: Vec<(Class, usize)>,
+    /// the classes of `by_class`: a unit in none of them skips the list
+    class_mask: ClassSet,
     cue: Vec<usize>,
     quote: Vec<usize>,
 }
@@ -280,7 +286,11 @@ impl PatternSet {
             match &p.items[p.pivot].elem {
                 Elem::Cue { .. } => set.cue.push(i),
                 Elem::Quote => set.quote.push(i),
-                Elem::Class(c) => set.by_class.push((*c, i)),
+                Elem::Class(c) => {
+                    set.by_class.push((*c, i));
+                    set.class_mask =
+                        ClassSet::of(&set.by_class.iter().map(|x| x.0).collect::<Vec<_>>());
+                }
                 Elem::Words(ws) => {
                     for w in ws {
                         set.by_word.entry(w.clone()).or_default().push(i);
@@ -298,26 +308,41 @@ impl PatternSet {
         Pattern::parse_file(src).map(PatternSet::new)
     }
 
-    /// The patterns (indices into `all`, in file order) whose pivot may be unit `u`.
-    pub fn candidates(&self, v: &dyn View, u: usize, out: &mut Vec<usize>) {
+    /// The patterns (indices into `all`, in file order) whose pivot may be unit `u`: with
+    /// `anchors` those pivoted on a cue or a quotation, with `words` those on a word or class.
+    pub fn candidates(
+        &self,
+        v: &dyn View,
+        u: usize,
+        (anchors, words): (bool, bool),
+        out: &mut Vec<usize>,
+    ) {
         out.clear();
-        if v.cue(u).is_some() {
+        if anchors && v.cue(u).is_some() {
             out.extend_from_slice(&self.cue);
         }
-        if v.is_quote(u) {
+        if anchors && v.is_quote(u) {
             out.extend_from_slice(&self.quote);
+        }
+        if !words {
+            return;
         }
         if let Some(l) = v.word(u).and_then(|w| self.by_word.get(w)) {
             out.extend_from_slice(l);
         }
-        out.extend(
-            self.by_class
-                .iter()
-                .filter(|(c, _)| v.in_class(*c, u))
-                .map(|x| x.1),
-        );
-        out.sort_unstable();
-        out.dedup();
+        let classes = v.classes(u);
+        if classes.meets(self.class_mask) {
+            out.extend(
+                self.by_class
+                    .iter()
+                    .filter(|(c, _)| classes.has(*c))
+                    .map(|x| x.1),
+            );
+        }
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 }
 
@@ -566,8 +591,12 @@ mod tests {
         fn is_quote(&self, u: usize) -> bool {
             self.0[u] == "Q"
         }
-        fn in_class(&self, class: Class, u: usize) -> bool {
-            class == LEX.words.class("subject_adverb") && self.0[u] == "juga"
+        fn classes(&self, u: usize) -> ClassSet {
+            if self.0[u] == "juga" {
+                ClassSet::of(&[LEX.words.class("subject_adverb")])
+            } else {
+                ClassSet::default()
+            }
         }
         fn cue(&self, u: usize) -> Option<(CueKind, bool)> {
             match self.0[u] {

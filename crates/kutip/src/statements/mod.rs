@@ -286,7 +286,7 @@ fn figure_source(
     let mut cands = Vec::new();
     for u in 0..n {
         let is_cue = crate::pattern::View::cue(v, u).is_some();
-        patterns.candidates(v, u, &mut cands);
+        patterns.candidates(v, u, (true, true), &mut cands);
         for p in cands.iter().map(|&i| &patterns.all[i]) {
             let ok = match pivot_kind(p) {
                 PivotKind::Cue => is_cue,
@@ -389,7 +389,7 @@ fn sentence(
             }
             let is_cue = crate::pattern::View::cue(v, u).is_some();
             let is_quote = crate::pattern::View::is_quote(v, u);
-            patterns.candidates(v, u, &mut cands);
+            patterns.candidates(v, u, (!pass, pass), &mut cands);
             for p in cands.iter().map(|&i| &patterns.all[i]) {
                 let ok_pivot = match pivot_kind(p) {
                     PivotKind::Cue => is_cue && !pass,
@@ -739,18 +739,16 @@ fn relays(cx: &Ctx, quotes: &mut [Quote]) {
 
 /// An outlet credited as relaying in the tokens `s..e`: its name and token.
 pub(crate) fn relay_in_tokens(
-    src: &str,
     a: &Analysis,
     ents: &Entities,
     s: usize,
     e: usize,
 ) -> Option<(String, usize)> {
-    let lw = |i: usize| src[a.tokens[i].start..a.tokens[i].end].to_lowercase();
-    for k in s..e {
-        let w = lw(k);
-        if !LEX.words.has(crate::class!("relay_marker"), &w) {
+    for k in s..e.min(a.tokens.len()) {
+        if !a.is(k, crate::class!("relay_marker")) {
             continue;
         }
+        let w = a.lower(k);
         // the outlet: the next mention within three tokens ("dilansir dari laman resmi AFP")
         for j in k + 1..e.min(k + 5) {
             if let Some(mi) = ents.mention_at[j] {
@@ -769,7 +767,7 @@ pub(crate) fn relay_in_tokens(
 }
 
 fn relay_in(cx: &Ctx, s: usize, e: usize) -> Option<(String, usize)> {
-    relay_in_tokens(cx.src, cx.a, cx.ents, s, e)
+    relay_in_tokens(cx.a, cx.ents, s, e)
 }
 
 /// Organisation references inside statements: "kelompoknya" → the speaker's organisation.
@@ -781,9 +779,11 @@ fn org_references(cx: &mut Ctx, quotes: &[Quote]) {
             continue;
         };
         let first = a.tokens.partition_point(|t| t.start < q.start);
-        for t in a.tokens[first..].iter().take_while(|t| t.end <= q.end) {
-            let w = cx.src[t.start..t.end].to_lowercase();
-            if LEX.words.has(crate::class!("org_ref"), &w) {
+        for (k, t) in a.tokens.iter().enumerate().skip(first) {
+            if t.end > q.end {
+                break;
+            }
+            if a.is(k, crate::class!("org_ref")) {
                 cx.ents.entities[org]
                     .mentions
                     .push(TextSpan::new(cx.src, t.start, t.end));

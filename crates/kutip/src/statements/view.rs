@@ -4,7 +4,7 @@
 use super::speaker::{Ctx, Found};
 use super::Quotation;
 use crate::doc::{Sentence, TokKind};
-use crate::lexicon::{Class, CueKind, LEX};
+use crate::lexicon::{ClassSet, CueKind, LEX};
 use crate::pattern::View;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -136,8 +136,10 @@ impl View for SentView<'_, '_> {
         matches!(self.units.get(u), Some(Unit::Quote(_)))
     }
 
-    fn in_class(&self, class: Class, u: usize) -> bool {
-        self.tok(u).is_some_and(|t| self.cx.a.is(t, class))
+    fn classes(&self, u: usize) -> ClassSet {
+        self.tok(u)
+            .map(|t| self.cx.a.classes(t))
+            .unwrap_or_default()
     }
 
     fn cue(&self, u: usize) -> Option<(CueKind, bool)> {
