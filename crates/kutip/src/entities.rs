@@ -616,7 +616,8 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
         .map(|(w, t)| t.unwrap_or(w))
         .collect();
     let mut solo: HashSet<&str> = HashSet::default();
-    let mut lower: HashSet<&str> = HashSet::default();
+    let mut lower: HashSet<&str> =
+        HashSet::with_capacity_and_hasher(a.tokens.len() / 2, Default::default());
     for s in &a.sentences {
         for (t, w) in a.tokens[s.tok_start..s.tok_end]
             .iter()
