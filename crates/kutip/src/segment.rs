@@ -81,263 +81,306 @@ fn trim_url_end(s: &str, start: usize, mut end: usize) -> usize {
     end
 }
 
-/// Tokenise `text[start..end]`, appending to `out`.
+/// Tokenise `text[start..end]`, appending to `out`: at each position the first step that
+/// recognises a token takes it (a URL, a word-like run, a hashtag or mention, an ellipsis, a
+/// quotation mark), else one character is punctuation or a symbol.
 pub fn tokenize_range(text: &str, start: usize, end: usize, block: usize, out: &mut Vec<Token>) {
-    let sc = Scanner { s: &text[..end] };
+    let mut tz = Tokenizer {
+        text,
+        sc: Scanner { s: &text[..end] },
+        start,
+        end,
+        block,
+        out,
+    };
     let mut i = start;
-    let push = |out: &mut Vec<Token>, s: usize, e: usize, kind: TokKind| {
-        out.push(Token {
+    while i < end {
+        let Some(c) = tz.sc.char_at(i) else {
+            break;
+        };
+        if is_space(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        i = tz
+            .url(i)
+            .or_else(|| is_word_char(c).then(|| tz.word_like(i)))
+            .or_else(|| tz.tag(i, c))
+            .or_else(|| tz.ellipsis(i))
+            .or_else(|| tz.tex_quote(i, c))
+            .or_else(|| tz.quote(i, c))
+            .unwrap_or_else(|| tz.single(i, c));
+    }
+}
+
+/// One block being tokenised; each step pushes its token and returns where the next begins.
+struct Tokenizer<'a, 'o> {
+    text: &'a str,
+    sc: Scanner<'a>,
+    start: usize,
+    end: usize,
+    block: usize,
+    out: &'o mut Vec<Token>,
+}
+
+impl Tokenizer<'_, '_> {
+    fn push(&mut self, s: usize, e: usize, kind: TokKind) -> usize {
+        self.out.push(Token {
             start: s,
             end: e,
             kind,
             nya: false,
             open: false,
             abbrev: false,
-            block,
+            block: self.block,
             sent: 0,
         });
-    };
-    let push_quote = |out: &mut Vec<Token>, s: usize, e: usize, open: bool| {
-        push(out, s, e, TokKind::Quote);
-        if let Some(t) = out.last_mut() {
-            t.open = open;
+        e
+    }
+
+    fn push_with(
+        &mut self,
+        s: usize,
+        e: usize,
+        kind: TokKind,
+        set: impl FnOnce(&mut Token),
+    ) -> usize {
+        self.push(s, e, kind);
+        if let Some(t) = self.out.last_mut() {
+            set(t);
         }
-    };
-    while i < end {
-        let c = match sc.char_at(i) {
-            Some(c) => c,
-            None => break,
-        };
-        if is_space(c) {
-            i += c.len_utf8();
-            continue;
+        e
+    }
+
+    /// "https://...", "www...": up to the next space, without closing punctuation.
+    fn url(&mut self, i: usize) -> Option<usize> {
+        let rest = &self.text[i..self.end];
+        if !(rest.starts_with("http://")
+            || rest.starts_with("https://")
+            || rest.starts_with("www."))
+        {
+            return None;
         }
-        let rest = &text[i..end];
-        // URLs
-        if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
-            let ws = rest.find(is_space).unwrap_or(rest.len());
-            let e = trim_url_end(text, i, i + ws);
-            if e > i + 4 {
-                push(out, i, e, TokKind::Url);
-                i = e;
-                continue;
+        let ws = rest.find(is_space).unwrap_or(rest.len());
+        let e = trim_url_end(self.text, i, i + ws);
+        (e > i + 4).then(|| self.push(i, e, TokKind::Url))
+    }
+
+    /// A run of word characters and what it may become: an e-mail address, a number or a
+    /// date, a currency before digits, a hyphenated word, an abbreviation, a word.
+    fn word_like(&mut self, i: usize) -> usize {
+        let e = self.sc.word_run(i);
+        if let Some(n) = self.email(i, e) {
+            return n;
+        }
+        let all_digits = self.text[i..e].bytes().all(|b| b.is_ascii_digit());
+        if all_digits {
+            if let Some(n) = self.number(i, e) {
+                return n;
             }
         }
-        if is_word_char(c) {
-            let mut e = sc.word_run(i);
-            // e-mail
-            if sc.char_at(e) == Some('@') {
-                let d = sc.word_run(e + 1);
-                if d > e + 1 {
-                    let mut ee = d;
-                    while sc.char_at(ee) == Some('.') && sc.word_run(ee + 1) > ee + 1 {
-                        ee = sc.word_run(ee + 1);
-                    }
-                    if ee > d {
-                        push(out, i, ee, TokKind::Email);
-                        i = ee;
-                        continue;
-                    }
+        // "Rp10.000": split the currency from the digits.
+        if self.text[i..e].starts_with("Rp")
+            && self.text[i + 2..e]
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit())
+        {
+            return self.push(i, i + 2, TokKind::Word);
+        }
+        let e = self.joined(e);
+        if let Some(n) = self.abbreviation(i, e) {
+            return n;
+        }
+        self.word(i, e)
+    }
+
+    /// "budi@contoh.co.id"
+    fn email(&mut self, i: usize, e: usize) -> Option<usize> {
+        let sc = &self.sc;
+        if sc.char_at(e) != Some('@') {
+            return None;
+        }
+        let d = sc.word_run(e + 1);
+        if d <= e + 1 {
+            return None;
+        }
+        let mut ee = d;
+        while sc.char_at(ee) == Some('.') && sc.word_run(ee + 1) > ee + 1 {
+            ee = sc.word_run(ee + 1);
+        }
+        (ee > d).then(|| self.push(i, ee, TokKind::Email))
+    }
+
+    /// Digits at `i..e`: a date "6/5/2024", or a number with its groups and decimals
+    /// ("1.200,50", "10.30"); none when letters follow ("3km" is a word, "ke-3" joins).
+    fn number(&mut self, i: usize, e: usize) -> Option<usize> {
+        let sc = &self.sc;
+        if sc.char_at(e) == Some('/') {
+            let m = sc.digit_run(e + 1);
+            if m > e + 1 && m - e - 1 <= 2 && sc.char_at(m) == Some('/') {
+                let y = sc.digit_run(m + 1);
+                if y > m + 1 && !sc.char_at(y).is_some_and(is_word_char) {
+                    return Some(self.push(i, y, TokKind::Date));
                 }
             }
-            let all_digits = text[i..e].bytes().all(|b| b.is_ascii_digit());
-            if all_digits {
-                // date d/m/y
-                if sc.char_at(e) == Some('/') {
-                    let m = sc.digit_run(e + 1);
-                    if m > e + 1 && m - e - 1 <= 2 && sc.char_at(m) == Some('/') {
-                        let y = sc.digit_run(m + 1);
-                        if y > m + 1 && !sc.char_at(y).is_some_and(is_word_char) {
-                            push(out, i, y, TokKind::Date);
-                            i = y;
-                            continue;
-                        }
-                    }
-                }
-                // grouped numbers and decimals
-                let mut ne = e;
-                while matches!(sc.char_at(ne), Some('.') | Some(',')) {
-                    let d = sc.digit_run(ne + 1);
-                    if d > ne + 1 {
-                        ne = d;
-                    } else {
-                        break;
-                    }
-                }
-                let we = sc.word_run(ne);
-                if we == ne && !matches!(sc.char_at(ne), Some('-')) {
-                    push(out, i, ne, TokKind::Number);
-                    i = ne;
-                    continue;
-                }
-                if ne > e {
-                    push(out, i, ne, TokKind::Number);
-                    i = ne;
-                    continue;
-                }
+        }
+        let mut ne = e;
+        while matches!(sc.char_at(ne), Some('.') | Some(',')) {
+            let d = sc.digit_run(ne + 1);
+            if d > ne + 1 {
+                ne = d;
+            } else {
+                break;
             }
-            // "Rp10.000": split the currency from the digits.
-            if text[i..e].starts_with("Rp")
-                && text[i + 2..e]
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_digit())
+        }
+        let we = sc.word_run(ne);
+        if (we == ne && !matches!(sc.char_at(ne), Some('-'))) || ne > e {
+            return Some(self.push(i, ne, TokKind::Number));
+        }
+        None
+    }
+
+    /// The end of a word with its hyphen and apostrophe joins ("tanda-tanda", "ke-3", "Jum'at").
+    fn joined(&self, mut e: usize) -> usize {
+        while let Some(h @ ('-' | '\'' | '’')) = self.sc.char_at(e) {
+            let n = self.sc.word_run(e + h.len_utf8());
+            if n > e + h.len_utf8() {
+                e = n;
+            } else {
+                break;
+            }
+        }
+        e
+    }
+
+    /// A word followed by its period: multi-dot forms ("a.n.", "S.H.", "M.Si."), single
+    /// capitals ("H.") and the abbreviations of `lang/id/abbreviations.tsv` ("Dr.", "dll.").
+    fn abbreviation(&mut self, i: usize, e: usize) -> Option<usize> {
+        let sc = &self.sc;
+        if sc.char_at(e) != Some('.') {
+            return None;
+        }
+        let mut me = e;
+        while sc.char_at(me) == Some('.') {
+            let n = sc.word_run(me + 1);
+            if n > me + 1
+                && n - me - 1 <= 3
+                && !self.text[me + 1..n].bytes().all(|b| b.is_ascii_digit())
             {
-                push(out, i, i + 2, TokKind::Word);
-                i += 2;
-                continue;
-            }
-            // hyphen / apostrophe joins
-            while let Some(h @ ('-' | '\'' | '’')) = sc.char_at(e) {
-                let n = sc.word_run(e + h.len_utf8());
-                if n > e + h.len_utf8() {
-                    e = n;
-                } else {
-                    break;
-                }
-            }
-            // abbreviations with periods
-            if sc.char_at(e) == Some('.') {
-                // multi-dot forms: a.n. s.d. S.H. M.Si.
-                let mut me = e;
-                while sc.char_at(me) == Some('.') {
-                    let n = sc.word_run(me + 1);
-                    if n > me + 1
-                        && n - me - 1 <= 3
-                        && !text[me + 1..n].bytes().all(|b| b.is_ascii_digit())
-                    {
-                        me = n;
-                    } else {
-                        break;
-                    }
-                }
-                let word = &text[i..e];
-                if me > e && sc.char_at(me) == Some('.') {
-                    out.push(Token {
-                        start: i,
-                        end: me + 1,
-                        kind: TokKind::Word,
-                        nya: false,
-                        open: false,
-                        abbrev: true,
-                        block,
-                        sent: 0,
-                    });
-                    i = me + 1;
-                    continue;
-                }
-                let single_cap =
-                    word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase());
-                if single_cap || with_lower(word, |l| LEX.abbrevs.contains_key(l)) {
-                    out.push(Token {
-                        start: i,
-                        end: e + 1,
-                        kind: TokKind::Word,
-                        nya: false,
-                        open: false,
-                        abbrev: true,
-                        block,
-                        sent: 0,
-                    });
-                    i = e + 1;
-                    continue;
-                }
-            }
-            let w = &text[i..e];
-            let kind = if w.bytes().all(|b| b.is_ascii_digit()) {
-                TokKind::Number
+                me = n;
             } else {
-                TokKind::Word
-            };
-            let nya = kind == TokKind::Word
-                && w.len() > 4
-                && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"nya")
-                && with_lower(w, |l| {
-                    l.len() > 4 && !LEX.words.has(crate::class!("nya_not_clitic"), l)
-                });
-            out.push(Token {
-                start: i,
-                end: e,
-                kind,
-                nya,
-                open: false,
-                abbrev: false,
-                block,
-                sent: 0,
-            });
-            i = e;
-            continue;
-        }
-        if (c == '#' || c == '@') && sc.char_at(i + 1).is_some_and(|n| n.is_alphanumeric()) {
-            let e = sc.word_run(i + 1);
-            push(
-                out,
-                i,
-                e,
-                if c == '#' {
-                    TokKind::Hashtag
-                } else {
-                    TokKind::Mention
-                },
-            );
-            i = e;
-            continue;
-        }
-        if rest.starts_with("...") {
-            let mut e = i;
-            while sc.char_at(e) == Some('.') {
-                e += 1;
-            }
-            push(out, i, e, TokKind::Punct);
-            i = e;
-            continue;
-        }
-        // TeX-style quotation marks: "``" opens, "''" after a word closes.
-        if rest.starts_with("``") || (rest.starts_with("''") && i > start) {
-            let open = c == '`';
-            if open || sc.char_before(i).is_some_and(|p| !is_space(p)) {
-                push_quote(out, i, i + 2, open);
-                i += 2;
-                continue;
+                break;
             }
         }
-        if is_quote_char(c) {
-            let prev = sc.char_before(i);
-            let next = sc.char_at(i + c.len_utf8());
-            let space_before = prev.is_none_or(|p| is_space(p) || is_open_bracket(p));
-            let space_after = next.is_none_or(|n| {
-                is_space(n) || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']')
-            });
-            let open = if space_before && !space_after {
-                true
-            } else if !space_before && space_after {
-                false
-            } else {
-                match c {
-                    '“' | '‘' | '«' | '„' => true,
-                    '”' | '’' | '»' => false,
-                    // a straight quote: after a quote char or at a line start it opens, and
-                    // between a sentence's end and a letter ("warga Purwakarta."Pengemudi")
-                    _ => {
-                        space_before
-                            || prev.is_some_and(is_quote_char)
-                            || (prev.is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | ';'))
-                                && next.is_some_and(char::is_alphanumeric))
-                    }
-                }
-            };
-            push_quote(out, i, i + c.len_utf8(), open);
-            i += c.len_utf8();
-            continue;
+        let abbrev = |t: &mut Token| t.abbrev = true;
+        if me > e && sc.char_at(me) == Some('.') {
+            return Some(self.push_with(i, me + 1, TokKind::Word, abbrev));
         }
+        let word = &self.text[i..e];
+        let single_cap = word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase());
+        if single_cap || with_lower(word, |l| LEX.abbrevs.contains_key(l)) {
+            return Some(self.push_with(i, e + 1, TokKind::Word, abbrev));
+        }
+        None
+    }
+
+    /// A word (or a run of digits), with whether it ends in the clitic -nya.
+    fn word(&mut self, i: usize, e: usize) -> usize {
+        let w = &self.text[i..e];
+        let kind = if w.bytes().all(|b| b.is_ascii_digit()) {
+            TokKind::Number
+        } else {
+            TokKind::Word
+        };
+        let nya = kind == TokKind::Word
+            && w.len() > 4
+            && w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"nya")
+            && with_lower(w, |l| {
+                l.len() > 4 && !LEX.words.has(crate::class!("nya_not_clitic"), l)
+            });
+        self.push_with(i, e, kind, |t| t.nya = nya)
+    }
+
+    /// "#pemilu", "@kpu"
+    fn tag(&mut self, i: usize, c: char) -> Option<usize> {
+        if !((c == '#' || c == '@') && self.sc.char_at(i + 1).is_some_and(|n| n.is_alphanumeric()))
+        {
+            return None;
+        }
+        let e = self.sc.word_run(i + 1);
+        let kind = if c == '#' {
+            TokKind::Hashtag
+        } else {
+            TokKind::Mention
+        };
+        Some(self.push(i, e, kind))
+    }
+
+    /// "...", "....": one token.
+    fn ellipsis(&mut self, i: usize) -> Option<usize> {
+        if !self.text[i..self.end].starts_with("...") {
+            return None;
+        }
+        let mut e = i;
+        while self.sc.char_at(e) == Some('.') {
+            e += 1;
+        }
+        Some(self.push(i, e, TokKind::Punct))
+    }
+
+    /// TeX-style quotation marks: "``" opens, "''" after a word closes.
+    fn tex_quote(&mut self, i: usize, c: char) -> Option<usize> {
+        let rest = &self.text[i..self.end];
+        if !(rest.starts_with("``") || (rest.starts_with("''") && i > self.start)) {
+            return None;
+        }
+        let open = c == '`';
+        (open || self.sc.char_before(i).is_some_and(|p| !is_space(p)))
+            .then(|| self.push_with(i, i + 2, TokKind::Quote, |t| t.open = open))
+    }
+
+    /// A quotation mark, with its direction.
+    fn quote(&mut self, i: usize, c: char) -> Option<usize> {
+        if !is_quote_char(c) {
+            return None;
+        }
+        let open = quote_opens(c, self.sc.char_before(i), self.sc.char_at(i + c.len_utf8()));
+        Some(self.push_with(i, i + c.len_utf8(), TokKind::Quote, |t| t.open = open))
+    }
+
+    /// Any other character: punctuation or a symbol.
+    fn single(&mut self, i: usize, c: char) -> usize {
         let kind = if c.is_ascii_punctuation() || matches!(c, '…' | '–' | '—' | '•' | '·')
         {
             TokKind::Punct
         } else {
             TokKind::Symbol
         };
-        push(out, i, i + c.len_utf8(), kind);
-        i += c.len_utf8();
+        self.push(i, i + c.len_utf8(), kind)
+    }
+}
+
+/// Does quotation mark `c` open, between the characters `prev` and `next`? The spaces
+/// around it decide; where they do not, its glyph; a straight quote after a quote char or at a
+/// line start opens, and so does one between a sentence's end and a letter ("warga
+/// Purwakarta."Pengemudi").
+fn quote_opens(c: char, prev: Option<char>, next: Option<char>) -> bool {
+    let space_before = prev.is_none_or(|p| is_space(p) || is_open_bracket(p));
+    let space_after = next
+        .is_none_or(|n| is_space(n) || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']'));
+    if space_before != space_after {
+        return space_before;
+    }
+    match c {
+        '“' | '‘' | '«' | '„' => true,
+        '”' | '’' | '»' => false,
+        _ => {
+            space_before
+                || prev.is_some_and(is_quote_char)
+                || (prev.is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | ';'))
+                    && next.is_some_and(char::is_alphanumeric))
+        }
     }
 }
 
