@@ -767,7 +767,15 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             }
             let mut end = j;
             if k < j {
-                end = analyse_chunk(src, a, &words, &mut ents, k, j, s.tok_end, quoted, &seen);
+                let chunks = Chunks {
+                    src,
+                    a,
+                    words: &words,
+                    quoted,
+                    seen: &seen,
+                    sent_end: s.tok_end,
+                };
+                end = chunks.analyse(&mut ents, k, j);
             }
             i = end.max(j).max(i + 1);
         }
@@ -850,45 +858,93 @@ fn name_start(words: &[&str], lo: usize, j: usize, seen: &Seen) -> Option<usize>
     Some(ns)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn analyse_chunk(
-    src: &str,
-    a: &Analysis,
-    words: &[&str],
-    ents: &mut Entities,
-    i: usize,
-    j: usize,
+/// One sentence's capitalised runs being read into mentions: the document's words and what
+/// the document says about them.
+struct Chunks<'x, 'w> {
+    src: &'x str,
+    a: &'x Analysis,
+    words: &'x [&'w str],
+    quoted: &'x [bool],
+    seen: &'x Seen<'w>,
     sent_end: usize,
-    quoted: &[bool],
-    seen: &Seen,
-) -> usize {
-    let owned = |r: std::ops::Range<usize>| -> Vec<String> {
-        words[r]
+}
+
+/// How far a title's role reaches in a run (step 1 of [`Chunks::analyse`]).
+struct RoleScan {
+    /// the end of the role and organisation words
+    end: usize,
+    /// where an organisation inside the role begins
+    aff_start: Option<usize>,
+    /// where a place inside the role begins
+    place_at: Option<usize>,
+}
+
+impl Chunks<'_, '_> {
+    /// The run `i..j` of capitalised words, read as the first that fits of: a title with its
+    /// role, organisation and name (or an apposition after it); an organisation ending with a
+    /// person's name; an organisation; a place; a name. Returns where reading goes on.
+    fn analyse(&self, ents: &mut Entities, i: usize, j: usize) -> usize {
+        let words = self.words;
+        // a capitalised word before a title is not part of the name: "Pernyataan Menteri
+        // Keuangan X", "Ajakan Gus Ipul" (but "Mantan Presiden" is one role)
+        if i + 1 < j
+            && title_at(words, i).is_none()
+            && title_at(words, i + 1).is_some()
+            && !LEX.words.has_lower(crate::class!("role_prefix"), words[i])
+            && !LEX.words.has(crate::class!("rank"), words[i])
+        {
+            return self.analyse(ents, i + 1, j);
+        }
+        if let Some((tl, is_role)) = title_at(words, i) {
+            return self.titled(ents, i, j, tl, is_role);
+        }
+        if let Some(end) = self.org_then_name(ents, i, j) {
+            return end;
+        }
+        if is_org_word(words[i])
+            || (j - i == 1 && is_acronym(words[i]) && !LEX.places.contains(words[i]))
+        {
+            let id = self.org(ents, i..j);
+            self.push(ents, i, id, (i, j), Parts::default());
+            return j;
+        }
+        if let Some(end) = self.place(ents, i, j) {
+            return end;
+        }
+        self.name(ents, i, j)
+    }
+
+    /// The words of `r` without brackets, as the entity index keeps them.
+    fn owned(&self, r: std::ops::Range<usize>) -> Vec<String> {
+        self.words[r]
             .iter()
             .filter(|w| !matches!(**w, "(" | ")"))
             .map(|w| w.to_string())
             .collect()
-    };
-    // an organisation over tokens `r`; a short name in brackets at its end is its short name
-    let org = |ents: &mut Entities, r: std::ops::Range<usize>| -> usize {
+    }
+
+    /// An organisation over tokens `r`; a short name in brackets at its end is its short name.
+    fn org(&self, ents: &mut Entities, r: std::ops::Range<usize>) -> usize {
+        let words = self.words;
         let (s, e) = (r.start, r.end);
         if e >= s + 4 && words[e - 3] == "(" && words[e - 1] == ")" {
-            let full = owned(s..e - 3);
+            let full = self.owned(s..e - 3);
             return ents.org_with_short(&full, words[e - 2]);
         }
         // "... (United Nations High Commissioner for Refugee/UNHCR)"
         if e >= s + 5 && words[e - 1] == ")" && is_acronym(words[e - 2]) {
             if let Some(o) = (s + 1..e - 2).rev().find(|&k| words[k] == "(") {
-                let full = owned(s..o);
+                let full = self.owned(s..o);
                 return ents.org_with_short(&full, words[e - 2]);
             }
         }
-        ents.find_or_add(EntityKind::Organization, &owned(r))
-    };
-    // a person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
-    // Whisnu Hermawan; the mention keeps them)
-    let person = |r: std::ops::Range<usize>| -> Vec<String> {
-        let all = owned(r);
+        ents.find_or_add(EntityKind::Organization, &self.owned(r))
+    }
+
+    /// A person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
+    /// Whisnu Hermawan; the mention keeps them).
+    fn person(&self, r: std::ops::Range<usize>) -> Vec<String> {
+        let all = self.owned(r);
         let bare = all
             .iter()
             .position(|w| {
@@ -902,16 +958,19 @@ fn analyse_chunk(
         } else {
             all
         }
-    };
-    let in_quote = quoted.get(i).copied().unwrap_or(false);
-    let push = |ents: &mut Entities,
-                entity: usize,
-                ts: usize,
-                te: usize,
-                role: Option<(usize, usize)>,
-                aff: Option<(usize, usize)>,
-                name: Option<(usize, usize)>,
-                appo: bool| {
+    }
+
+    /// Record a mention of `entity` over tokens `ts..te`, with its parts; `chunk` is where the
+    /// run being read begins (a quotation around it makes the mention quoted).
+    fn push(
+        &self,
+        ents: &mut Entities,
+        chunk: usize,
+        entity: usize,
+        (ts, te): (usize, usize),
+        parts: Parts,
+    ) {
+        let (src, a) = (self.src, self.a);
         let (start, end) = (a.tokens[ts].start, a.tokens[te - 1].end);
         let mi = ents.mentions.len();
         ents.mentions.push(Mention {
@@ -920,45 +979,98 @@ fn analyse_chunk(
             end,
             tok_start: ts,
             tok_end: te,
-            role,
-            affiliation: aff,
-            name,
-            apposition: appo,
-            in_quote,
+            role: parts.role,
+            affiliation: parts.aff,
+            name: parts.name,
+            apposition: parts.appo,
+            in_quote: self.quoted.get(chunk).copied().unwrap_or(false),
         });
         for t in ts..te {
             ents.mention_at[t] = Some(mi);
         }
         let e = &mut ents.entities[entity];
-        let (ns, ne) = name.unwrap_or((ts, te));
+        let (ns, ne) = parts.name.unwrap_or((ts, te));
         e.mentions
             .push(TextSpan::new(src, a.tokens[ns].start, a.tokens[ne - 1].end));
-        if let Some((rs, re)) = role {
+        if let Some((rs, re)) = parts.role {
             let r = src[a.tokens[rs].start..a.tokens[re - 1].end].to_string();
             if !e.roles.contains(&r) {
                 e.roles.push(r);
             }
         }
-        if let Some((s, t)) = aff {
+        if let Some((s, t)) = parts.aff {
             let r = src[a.tokens[s].start..a.tokens[t - 1].end].to_string();
             if !e.affiliations.contains(&r) {
                 e.affiliations.push(r);
             }
         }
-    };
-
-    // a capitalised word before a title is not part of the name: "Pernyataan Menteri
-    // Keuangan X", "Ajakan Gus Ipul" (but "Mantan Presiden" is one role)
-    if i + 1 < j
-        && title_at(words, i).is_none()
-        && title_at(words, i + 1).is_some()
-        && !LEX.words.has_lower(crate::class!("role_prefix"), words[i])
-        && !LEX.words.has(crate::class!("rank"), words[i])
-    {
-        return analyse_chunk(src, a, words, ents, i + 1, j, sent_end, quoted, seen);
     }
-    // 1. title + role words (+ organisation/place) + name
-    if let Some((tl, is_role)) = title_at(words, i) {
+
+    /// 1. A title at `i` (`tl` tokens): its role words (+ organisation/place), then a name
+    /// ("Presiden Joko Widodo"), or an apposition after the run ("Ketua Hamas, Ismail
+    /// Haniyeh"), or a title alone (a reference for the statements stage).
+    fn titled(&self, ents: &mut Entities, i: usize, j: usize, tl: usize, is_role: bool) -> usize {
+        let words = self.words;
+        let scan = self.role_extent(i, j, tl, is_role);
+        let r = scan.end;
+        // nothing after the role and organisation looks like a name ("Guru Besar IPB
+        // University"): the run has no person's name
+        let name_at = if (r..j).any(|k| has_name_word(words, k, self.seen)) {
+            name_start(words, r, j, self.seen)
+        } else {
+            None
+        };
+        let role_end = if name_at.is_some() { r } else { j };
+        let role = if is_role { Some((i, role_end)) } else { None };
+        let aff = scan.aff_start.map(|s| (s, role_end));
+        let aff_entity = aff.map(|(s, e)| self.org(ents, s..e));
+        if role_end < j {
+            // name follows directly: "Presiden Joko Widodo"
+            let mut ns = name_at.unwrap_or(role_end);
+            // a name the document already gave to something else begins the window: "Direktur
+            // Utama Kimia Farma Verdi Budidarmo" after "Kimia Farma dan anak usahanya"
+            for k in [2usize, 1] {
+                if ns + k < j && ents.names_something_else(&words[ns..ns + k]) {
+                    ns += k;
+                    break;
+                }
+            }
+            let name_start = if is_role { ns.max(role_end) } else { i };
+            let (role, aff) = if is_role && name_start > role_end {
+                // the words between the role and the name are its organisation; a place
+                // taken into the role begins it ("Direktur Indonesia for Global Justice")
+                let a0 = aff.map(|x| x.0).or(scan.place_at).unwrap_or(role_end);
+                (Some((i, a0)), Some((a0, name_start)))
+            } else {
+                (role, aff)
+            };
+            let role = role.filter(|r| r.1 > r.0);
+            let id = ents.find_or_add(EntityKind::Person, &self.person(name_start..j));
+            let parts = Parts {
+                role,
+                aff,
+                name: Some((name_start, j)),
+                appo: false,
+            };
+            self.push(ents, i, id, (i, j), parts);
+            return j;
+        }
+        if let Some(n) = self.apposition_after_title(ents, i, j, role, aff) {
+            return n;
+        }
+        // a title alone ("Presiden") is a reference handled by statements; an organisation
+        // inside it is still a mention
+        if let (Some(id), Some((s, e))) = (aff_entity, aff) {
+            self.push(ents, i, id, (s, e), Parts::default());
+        }
+        j
+    }
+
+    /// How far the role of a title at `i` reaches: role words, a bracketed short title, places
+    /// and regions, linked role words ("Menteri Riset dan Teknologi"), an organisation with
+    /// its words; a rank or an honorific begins the name part.
+    fn role_extent(&self, i: usize, j: usize, tl: usize, is_role: bool) -> RoleScan {
+        let (words, seen) = (self.words, self.seen);
         let mut r = i + tl;
         let mut aff_start = None;
         let mut place_at: Option<usize> = None;
@@ -1012,103 +1124,95 @@ fn analyse_chunk(
                 || w == ")"
                 || is_acronym(w)
             {
-                if aff_start.is_none() && is_org_word(w) || (aff_start.is_none() && is_acronym(w)) {
+                if aff_start.is_none() && (is_org_word(w) || is_acronym(w)) {
                     aff_start = Some(r);
                 }
-                // an organisation runs over the following capitalised words, up to the name;
-                // a head takes at least one ("PT Transjakarta", "Bank Mandiri")
                 r += 1;
                 if aff_start.is_some() {
-                    while r < j
-                        && ((LEX.org_heads.contains(words[r - 1])
-                            && r + 1 < j
-                            && cap(words[r])
-                            && (r + 1..j).any(|k| has_name_word(words, k, seen)))
-                            || LEX.words.has(crate::class!("role_word"), words[r])
-                            || LEX.places.contains(words[r])
-                            || is_org_word(words[r])
-                            || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
-                            || is_acronym(words[r])
-                            || (after_place_noun(words, r) && cap(words[r]) && r + 1 < j))
-                        && !LEX.words.has(crate::class!("rank"), words[r])
-                    {
-                        r += 1;
-                    }
+                    r = self.organisation_words(r, j);
                 }
             } else {
                 break;
             }
         }
-        // nothing after the role and organisation looks like a name ("Guru Besar IPB
-        // University"): the run has no person's name
-        let name_at = if (r..j).any(|k| has_name_word(words, k, seen)) {
-            name_start(words, r, j, seen)
-        } else {
-            None
-        };
-        let role_end = if name_at.is_some() { r } else { j };
-        let role = if is_role { Some((i, role_end)) } else { None };
-        let aff = aff_start.map(|s| (s, role_end));
-        let aff_entity = aff.map(|(s, e)| org(ents, s..e));
-        if role_end < j {
-            // name follows directly: "Presiden Joko Widodo"
-            let mut ns = name_at.unwrap_or(role_end);
-            // a name the document already gave to something else begins the window: "Direktur
-            // Utama Kimia Farma Verdi Budidarmo" after "Kimia Farma dan anak usahanya"
-            for k in [2usize, 1] {
-                if ns + k < j && ents.names_something_else(&words[ns..ns + k]) {
-                    ns += k;
-                    break;
-                }
-            }
-            let name_start = if is_role { ns.max(role_end) } else { i };
-            let (role, aff) = if is_role && name_start > role_end {
-                // the words between the role and the name are its organisation; a place
-                // taken into the role begins it ("Direktur Indonesia for Global Justice")
-                let a0 = aff.map(|x| x.0).or(place_at).unwrap_or(role_end);
-                (Some((i, a0)), Some((a0, name_start)))
-            } else {
-                (role, aff)
-            };
-            let role = role.filter(|r| r.1 > r.0);
-            let id = ents.find_or_add(EntityKind::Person, &person(name_start..j));
-            let _ = aff_entity;
-            push(ents, id, i, j, role, aff, Some((name_start, j)), false);
-            return j;
+        RoleScan {
+            end: r,
+            aff_start,
+            place_at,
         }
-        // apposition: "Ketua Hamas, Ismail Haniyeh"
-        if j + 1 < sent_end
+    }
+
+    /// An organisation inside a role runs over the following capitalised words, up to the
+    /// name; a head takes at least one ("PT Transjakarta", "Bank Mandiri").
+    fn organisation_words(&self, mut r: usize, j: usize) -> usize {
+        let (words, seen) = (self.words, self.seen);
+        while r < j
+            && ((LEX.org_heads.contains(words[r - 1])
+                && r + 1 < j
+                && cap(words[r])
+                && (r + 1..j).any(|k| has_name_word(words, k, seen)))
+                || LEX.words.has(crate::class!("role_word"), words[r])
+                || LEX.places.contains(words[r])
+                || is_org_word(words[r])
+                || matches!(words[r], "(" | ")" | "Metro" | "Jaya" | "Republik")
+                || is_acronym(words[r])
+                || (after_place_noun(words, r) && cap(words[r]) && r + 1 < j))
+            && !LEX.words.has(crate::class!("rank"), words[r])
+        {
+            r += 1;
+        }
+        r
+    }
+
+    /// "Ketua Hamas, Ismail Haniyeh": the name after the comma that closes a titled run.
+    fn apposition_after_title(
+        &self,
+        ents: &mut Entities,
+        i: usize,
+        j: usize,
+        role: Option<(usize, usize)>,
+        aff: Option<(usize, usize)>,
+    ) -> Option<usize> {
+        let (words, a, seen) = (self.words, self.a, self.seen);
+        if !(j + 1 < self.sent_end
             && words[j] == ","
             && a.tokens[j + 1].kind == TokKind::Word
-            && cap(words[j + 1])
+            && cap(words[j + 1]))
         {
-            let mut n = j + 1;
-            while n < sent_end
-                && a.tokens[n].kind == TokKind::Word
-                && (cap(words[n]) || LEX.words.has(crate::class!("name_link"), words[n]))
-            {
-                n += 1;
-            }
-            if title_at(words, j + 1).is_none()
-                && !is_org_word(words[j + 1])
-                && seen.name_like(words[j + 1])
-                && (j + 1..n).any(|k| has_name_word(words, k, seen))
-            {
-                let id = ents.find_or_add(EntityKind::Person, &person(j + 1..n));
-                push(ents, id, i, n, role, aff, Some((j + 1, n)), true);
-                return n;
-            }
+            return None;
         }
-        // a title alone ("Presiden") is a reference handled by statements; an organisation
-        // inside it is still a mention
-        if let (Some(id), Some((s, e))) = (aff_entity, aff) {
-            push(ents, id, s, e, None, None, None, false);
+        let mut n = j + 1;
+        while n < self.sent_end
+            && a.tokens[n].kind == TokKind::Word
+            && (cap(words[n]) || LEX.words.has(crate::class!("name_link"), words[n]))
+        {
+            n += 1;
         }
-        return j;
+        let ok = title_at(words, j + 1).is_none()
+            && !is_org_word(words[j + 1])
+            && seen.name_like(words[j + 1])
+            && (j + 1..n).any(|k| has_name_word(words, k, seen));
+        if !ok {
+            return None;
+        }
+        let id = ents.find_or_add(EntityKind::Person, &self.person(j + 1..n));
+        let parts = Parts {
+            role,
+            aff,
+            name: Some((j + 1, n)),
+            appo: true,
+        };
+        self.push(ents, i, id, (i, n), parts);
+        Some(n)
     }
-    // an organisation (or the rest of a role cut by a comma) that ends with a person's name:
-    // "Fraksi Partai Golkar Adies Kadir", "LIPI Siti Zuhro", "(HIMKI) Satori mengatakan"
-    if j - i >= 2 {
+
+    /// An organisation (or the rest of a role cut by a comma) that ends with a person's name:
+    /// "Fraksi Partai Golkar Adies Kadir", "LIPI Siti Zuhro", "(HIMKI) Satori mengatakan".
+    fn org_then_name(&self, ents: &mut Entities, i: usize, j: usize) -> Option<usize> {
+        let (words, seen) = (self.words, self.seen);
+        if j - i < 2 {
+            return None;
+        }
         let ns = name_start(words, i, j, seen).unwrap_or(j);
         let org_like = |k: usize| {
             let w = words[k];
@@ -1141,7 +1245,7 @@ fn analyse_chunk(
             .map(|k| k + 2)
             .max()
             .unwrap_or(0);
-        if ends_org
+        let ok = ends_org
             && tail_ok
             && ns >= after_heads
             && (ns..j).all(|k| {
@@ -1152,80 +1256,99 @@ fn analyse_chunk(
             && !LEX
                 .words
                 .has_lower(crate::class!("place_noun"), words[ns - 1])
-            && (i..ns).any(org_like)
-        {
-            org(ents, i..ns);
-            let id = ents.find_or_add(EntityKind::Person, &person(ns..j));
-            push(ents, id, i, j, None, Some((i, ns)), Some((ns, j)), false);
-            return j;
+            && (i..ns).any(org_like);
+        if !ok {
+            return None;
         }
+        self.org(ents, i..ns);
+        let id = ents.find_or_add(EntityKind::Person, &self.person(ns..j));
+        let parts = Parts {
+            role: None,
+            aff: Some((i, ns)),
+            name: Some((ns, j)),
+            appo: false,
+        };
+        self.push(ents, i, id, (i, j), parts);
+        Some(j)
     }
-    // 2. organisations
-    if is_org_word(words[i])
-        || (j - i == 1 && is_acronym(words[i]) && !LEX.places.contains(words[i]))
-    {
-        let id = org(ents, i..j);
-        push(ents, id, i, j, None, None, None, false);
-        return j;
-    }
-    // 3. places (the whole run, or its leading place name)
-    let whole = owned(i..j).join(" ");
-    if LEX.places.contains(whole.as_str()) {
-        let id = ents.find_or_add(EntityKind::Place, &owned(i..j));
-        push(ents, id, i, j, None, None, None, false);
-        return j;
-    }
-    // a leading place: "Jakarta Budi" (one word) or "New York Arifi Saiman" (a place of two or
-    // three words before at least two more words)
-    let pl = place_len(words, i, j);
-    if pl > 0 && (j - i <= 2 || (pl >= 2 && j - i >= pl + 2)) {
-        let id = ents.find_or_add(EntityKind::Place, &owned(i..i + pl));
-        push(ents, id, i, i + pl, None, None, None, false);
-        if i + pl < j {
-            return analyse_chunk(src, a, words, ents, i + pl, j, sent_end, quoted, seen);
+
+    /// 3. A place: the whole run, or its leading place name ("Jakarta Budi", or a place of
+    /// two or three words before at least two more words: "New York Arifi Saiman").
+    fn place(&self, ents: &mut Entities, i: usize, j: usize) -> Option<usize> {
+        let whole = self.owned(i..j).join(" ");
+        if LEX.places.contains(whole.as_str()) {
+            let id = ents.find_or_add(EntityKind::Place, &self.owned(i..j));
+            self.push(ents, i, id, (i, j), Parts::default());
+            return Some(j);
         }
-        return j;
-    }
-    // 4. a name, possibly followed by an apposition with a title: "Yoav Gallant, Menteri ..."
-    let kind = EntityKind::Other;
-    let id = ents.find_or_add(kind, &owned(i..j));
-    if j + 1 < sent_end && words[j] == "," {
-        if let Some((tl, true)) = title_at(words, j + 1) {
-            let mut r = j + 1 + tl;
-            while r < sent_end && a.tokens[r].kind == TokKind::Word && cap(words[r]) {
-                r += 1;
+        let pl = place_len(self.words, i, j);
+        if pl > 0 && (j - i <= 2 || (pl >= 2 && j - i >= pl + 2)) {
+            let id = ents.find_or_add(EntityKind::Place, &self.owned(i..i + pl));
+            self.push(ents, i, id, (i, i + pl), Parts::default());
+            if i + pl < j {
+                return Some(self.analyse(ents, i + pl, j));
             }
-            // "Netanyahu, Ketua Hamas, Ismail Haniyeh": the title belongs to the next name
-            let next_is_name = r + 1 < sent_end
-                && words[r] == ","
-                && a.tokens[r + 1].kind == TokKind::Word
-                && cap(words[r + 1]);
-            if next_is_name {
-                push(ents, id, i, j, None, None, Some((i, j)), false);
-                return j;
+            return Some(j);
+        }
+        None
+    }
+
+    /// 4. A name, possibly followed by an apposition with a title ("Yoav Gallant, Menteri
+    /// ...") or a role noun in lower case ("Tri Maharini, dokter emergensi dari ...").
+    fn name(&self, ents: &mut Entities, i: usize, j: usize) -> usize {
+        let (words, a, sent_end) = (self.words, self.a, self.sent_end);
+        let id = ents.find_or_add(EntityKind::Other, &self.owned(i..j));
+        let named = Parts {
+            name: Some((i, j)),
+            ..Parts::default()
+        };
+        if j + 1 < sent_end && words[j] == "," {
+            if let Some((tl, true)) = title_at(words, j + 1) {
+                let mut r = j + 1 + tl;
+                while r < sent_end && a.tokens[r].kind == TokKind::Word && cap(words[r]) {
+                    r += 1;
+                }
+                // "Netanyahu, Ketua Hamas, Ismail Haniyeh": the title belongs to the next name
+                let next_is_name = r + 1 < sent_end
+                    && words[r] == ","
+                    && a.tokens[r + 1].kind == TokKind::Word
+                    && cap(words[r + 1]);
+                if next_is_name {
+                    self.push(ents, i, id, (i, j), named);
+                    return j;
+                }
+                ents.set_kind(id, EntityKind::Person);
+                let parts = Parts {
+                    role: Some((j + 1, r)),
+                    appo: true,
+                    ..named
+                };
+                self.push(ents, i, id, (i, r), parts);
+                return r;
             }
-            ents.set_kind(id, EntityKind::Person);
-            push(ents, id, i, r, Some((j + 1, r)), None, Some((i, j)), true);
-            return r;
         }
-    }
-    // "Tri Maharini, dokter emergensi dari ...": a role noun in lower case after the comma
-    // makes the name a person's
-    if j + 1 < sent_end && words[j] == "," && words[j + 1].starts_with(char::is_lowercase) {
-        let mut c = words[j + 1].chars();
-        let upper: String = c
-            .next()
-            .into_iter()
-            .flat_map(char::to_uppercase)
-            .chain(c)
-            .collect();
-        if title_at(&[upper.as_str()], 0).is_some() && (i..j).any(|k| has_name_word(words, k, seen))
-        {
-            ents.set_kind(id, EntityKind::Person);
+        // a role noun in lower case after the comma makes the name a person's
+        if j + 1 < sent_end && words[j] == "," && words[j + 1].starts_with(char::is_lowercase) {
+            let upper = crate::lexicon::capitalised(words[j + 1]);
+            if title_at(&[upper.as_str()], 0).is_some()
+                && (i..j).any(|k| has_name_word(words, k, self.seen))
+            {
+                ents.set_kind(id, EntityKind::Person);
+            }
         }
+        self.push(ents, i, id, (i, j), named);
+        j
     }
-    push(ents, id, i, j, None, None, Some((i, j)), false);
-    j
+}
+
+/// The parts of a mention (token ranges).
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    role: Option<(usize, usize)>,
+    aff: Option<(usize, usize)>,
+    name: Option<(usize, usize)>,
+    /// the name is in apposition to a title
+    appo: bool,
 }
 
 #[cfg(test)]
