@@ -1006,7 +1006,7 @@ impl Chunks<'_, '_> {
         }
     }
 
-    /// 1. A title at `i` (`tl` tokens): its role words (+ organisation/place), then a name
+    /// Step 1: a title at `i` (`tl` tokens): its role words (+ organisation/place), then a name
     /// ("Presiden Joko Widodo"), or an apposition after the run ("Ketua Hamas, Ismail
     /// Haniyeh"), or a title alone (a reference for the statements stage).
     fn titled(&self, ents: &mut Entities, i: usize, j: usize, tl: usize, is_role: bool) -> usize {
@@ -1272,7 +1272,7 @@ impl Chunks<'_, '_> {
         Some(j)
     }
 
-    /// 3. A place: the whole run, or its leading place name ("Jakarta Budi", or a place of
+    /// Step 3: a place: the whole run, or its leading place name ("Jakarta Budi", or a place of
     /// two or three words before at least two more words: "New York Arifi Saiman").
     fn place(&self, ents: &mut Entities, i: usize, j: usize) -> Option<usize> {
         let whole = self.owned(i..j).join(" ");
@@ -1293,7 +1293,7 @@ impl Chunks<'_, '_> {
         None
     }
 
-    /// 4. A name, possibly followed by an apposition with a title ("Yoav Gallant, Menteri
+    /// Step 4: a name, possibly followed by an apposition with a title ("Yoav Gallant, Menteri
     /// ...") or a role noun in lower case ("Tri Maharini, dokter emergensi dari ...").
     fn name(&self, ents: &mut Entities, i: usize, j: usize) -> usize {
         let (words, a, sent_end) = (self.words, self.a, self.sent_end);
