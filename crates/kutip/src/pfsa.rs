@@ -151,47 +151,108 @@ pub fn label_article(sents: &[PSentence]) -> Vec<Vec<String>> {
 pub fn article_hints(sents: &[PSentence]) -> Hints {
     let (text, spans) = detokenize(sents);
     let full = crate::ledger::analyze_full(&text);
-    let a = &full.analysis;
-    let mut char_spans: Vec<(usize, usize, &'static str)> = Vec::new();
-    let tk = |i: usize| (a.tokens[i].start, a.tokens[i].end);
-    let w = |i: usize| &text[a.tokens[i].start..a.tokens[i].end];
+    let flat: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
+    hints_of(&text, &full, &flat)
+}
 
-    // ISSUE: the first sentence of the first paragraph, without its final period
-    let issue = a
-        .sentences
-        .iter()
-        .find(|s| a.blocks[s.block].kind == crate::BlockKind::Paragraph)
-        .copied();
-    let mut issue_range = (0, 0);
-    if let Some(s) = issue {
+/// The hints of an analysed text for the token spans `flat` (byte ranges in `text`), in steps:
+/// the issue sentence, the statements the corpus labels (with their cue, speaker and occasion),
+/// the introduction of their speakers, then the tagger's views of mentions and quotes.
+pub fn hints_of(text: &str, full: &crate::ledger::Full, flat: &[(usize, usize)]) -> Hints {
+    let mut r = Rules {
+        text,
+        full,
+        spans: Vec::new(),
+    };
+    let issue = r.issue();
+    let ordinary = r.ordinary_people();
+    let said = r.statements(&ordinary);
+    r.persons(&said, issue);
+    let (part, mention) = r.mention_views(&said);
+    let (quote, attr, speaker) = r.quote_views();
+    Hints {
+        rule: project(&r.spans, flat),
+        part: cover(&part, flat),
+        mention: cover(&mention, flat),
+        quote: cover(&quote, flat),
+        attr: cover(&attr, flat),
+        speaker: cover(&speaker, flat),
+    }
+}
+
+/// Labelled byte spans: (start, end, label).
+type Spans = Vec<(usize, usize, &'static str)>;
+
+/// The rule labelling of one article being built.
+struct Rules<'a> {
+    text: &'a str,
+    full: &'a crate::ledger::Full,
+    /// labelled byte spans (PFSA-ID labels)
+    spans: Spans,
+}
+
+/// Who the statements found are by.
+struct Said {
+    /// entities quoted directly (in a statement the corpus labels)
+    speakers: HashSet<usize>,
+    /// the tokens of those statements' attributions
+    attribution_toks: HashSet<usize>,
+    /// entities with an indirect statement
+    indirect: HashSet<usize>,
+}
+
+impl Rules<'_> {
+    fn tk(&self, i: usize) -> (usize, usize) {
+        let t = &self.full.analysis.tokens[i];
+        (t.start, t.end)
+    }
+
+    fn w(&self, i: usize) -> &str {
+        let t = &self.full.analysis.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    /// ISSUE: the first sentence of the first paragraph, without its final period; its byte
+    /// range.
+    fn issue(&mut self) -> (usize, usize) {
+        let a = &self.full.analysis;
+        let Some(s) = a
+            .sentences
+            .iter()
+            .find(|s| a.blocks[s.block].kind == crate::BlockKind::Paragraph)
+            .copied()
+        else {
+            return (0, 0);
+        };
         let mut l = s.tok_end - 1;
-        while l > s.tok_start && matches!(w(l), "." | "!" | "?") {
+        while l > s.tok_start && matches!(self.w(l), "." | "!" | "?") {
             l -= 1;
         }
-        issue_range = (tk(s.tok_start).0, tk(l).1);
-        char_spans.push((issue_range.0, issue_range.1, "ISSUE"));
+        let range = (self.tk(s.tok_start).0, self.tk(l).1);
+        self.spans.push((range.0, range.1, "ISSUE"));
+        range
     }
-    let in_issue = |s: usize| s >= issue_range.0 && s < issue_range.1;
 
-    // direct quotes
-    let ordinary: HashSet<usize> = full
-        .entities
-        .mentions
-        .iter()
-        .filter(|m| {
-            let t = m.tok_end;
-            t + 2 < a.tokens.len()
-                && w(t) == "("
-                && a.tokens[t + 1].kind == TokKind::Number
-                && w(t + 2) == ")"
-                && w(t + 1).len() <= 3
-        })
-        .map(|m| m.entity)
-        .collect();
-    // ... and people first named in the attribution after their own quote ("..., kata
-    // Kusnandar."): sources with a role are introduced before they are quoted
-    let mut ordinary = ordinary;
-    {
+    /// The people whose statements the corpus leaves out: introduced with their age
+    /// ("Kusnandar (46), pedagang daging"), or first named in the attribution after their own
+    /// quote with no role ("..., kata Kusnandar."): sources with a role are introduced before
+    /// they are quoted.
+    fn ordinary_people(&self) -> HashSet<usize> {
+        let (a, full) = (&self.full.analysis, self.full);
+        let mut ordinary: HashSet<usize> = full
+            .entities
+            .mentions
+            .iter()
+            .filter(|m| {
+                let t = m.tok_end;
+                t + 2 < a.tokens.len()
+                    && self.w(t) == "("
+                    && a.tokens[t + 1].kind == TokKind::Number
+                    && self.w(t + 2) == ")"
+                    && self.w(t + 1).len() <= 3
+            })
+            .map(|m| m.entity)
+            .collect();
         let mut first_mention: std::collections::HashMap<usize, usize> = Default::default();
         for m in &full.entities.mentions {
             first_mention.entry(m.entity).or_insert(m.tok_start);
@@ -216,192 +277,218 @@ pub fn article_hints(sents: &[PSentence]) -> Hints {
                 }
             }
         }
+        ordinary
     }
-    let mut speakers: HashSet<usize> = HashSet::new();
-    let mut attribution_toks: HashSet<usize> = HashSet::new();
-    let mut indirect_speakers: HashSet<usize> = HashSet::new();
-    for q in &full.quotes {
-        if q.kind != crate::statements::QuoteKind::Direct {
-            if let Some(e) = q.speaker.as_ref().and_then(|s| s.entity) {
-                indirect_speakers.insert(e);
-            }
-            // the occasion between a speaker and the cue that follows it:
-            // "X, Jumat (22/5/2020), mengatakan", "X dalam rapat terbatas, mengatakan"
-            if let (Some((ms, me)), Some(cu)) = (q.toks.speaker, q.toks.cue) {
-                if me > ms && cu >= me && cu - me <= 40 {
-                    occasion(&text, a, me, &mut char_spans);
-                }
-            }
-            continue;
-        }
-        let (Some(o), Some(c)) = (q.toks.open, q.toks.close) else {
-            continue;
+
+    /// STATEMENT, CUE/CUECOREF and the occasion of each direct quote the corpus labels (not
+    /// those of ordinary people or of speakers named by a common noun); the occasion of
+    /// indirect statements.
+    fn statements(&mut self, ordinary: &HashSet<usize>) -> Said {
+        let (text, full) = (self.text, self.full);
+        let a = &full.analysis;
+        let mut said = Said {
+            speakers: HashSet::new(),
+            attribution_toks: HashSet::new(),
+            indirect: HashSet::new(),
         };
-        // the corpus leaves out statements of ordinary people, introduced with their age:
-        // "Kusnandar (46), pedagang daging"
-        if q.speaker
-            .as_ref()
-            .and_then(|sp| sp.entity)
-            .is_some_and(|e| ordinary.contains(&e))
-        {
-            continue;
-        }
-        // ... or named by a common noun ("kata warga Betawi", "ujar siswa kelas XII")
-        let common_noun = q
-            .speaker
-            .as_ref()
-            .is_some_and(|s| s.kind == crate::statements::SpeakerKind::Descriptor);
-        if common_noun
-            || q.speaker.is_none()
-                && q.toks.cue.is_some_and(|cu| {
-                    !a.tokens[cu].nya
-                        && cu + 1 < a.tokens.len()
-                        && w(cu + 1).starts_with(char::is_lowercase)
-                })
-        {
-            continue;
-        }
-        char_spans.push((tk(o).0, tk(c).1, "STATEMENT"));
-        let mut after = c + 1;
-        if let Some(cu) = q.toks.cue {
-            let lab = if a.tokens[cu].nya { "CUECOREF" } else { "CUE" };
-            char_spans.push((tk(cu).0, tk(cu).1, lab));
-            after = after.max(cu + 1);
-            if a.tokens[cu].nya && cu > c {
-                // "..., katanya, Senin (5/10/2020)."
-                occasion(&text, a, cu + 1, &mut char_spans);
-            }
-        }
-        if let (Some(sp), Some((ms, me))) = (&q.speaker, q.toks.speaker) {
-            if let Some(e) = sp.entity {
-                speakers.insert(e);
-            }
-            if me > ms && q.toks.cue.is_some_and(|cu| cu < ms || cu >= me) {
-                for t in ms..me {
-                    attribution_toks.insert(t);
+        for q in &full.quotes {
+            if q.kind != crate::statements::QuoteKind::Direct {
+                if let Some(e) = q.speaker.as_ref().and_then(|s| s.entity) {
+                    said.indirect.insert(e);
                 }
-                after = after.max(me);
-                // the occasion: EVENT, LOCATION, DATETIME after "kata X"
-                if q.toks.cue.is_some_and(|cu| cu > c) {
-                    occasion(&text, a, after, &mut char_spans);
-                }
-            }
-        }
-    }
-    // persons: introduction of quoted entities (PERSON/ROLE/AFFILIATION), then PERSONCOREF
-    let mut introduced: HashSet<usize> = HashSet::new();
-    for m in &full.entities.mentions {
-        if !speakers.contains(&m.entity) || m.in_quote {
-            continue;
-        }
-        let is_attr = (m.tok_start..m.tok_end).any(|t| attribution_toks.contains(&t));
-        let start = a.tokens[m.tok_start].start;
-        if in_issue(start) {
-            introduced.insert(m.entity);
-            continue;
-        }
-        if !introduced.contains(&m.entity) {
-            introduced.insert(m.entity);
-            if let Some((s, e)) = m.name {
-                char_spans.push((tk(s).0, tk(e - 1).1, "PERSON"));
-            }
-            if let Some((s, e)) = m.role {
-                let re = m.affiliation.map(|x| x.0).unwrap_or(e);
-                if re > s {
-                    char_spans.push((tk(s).0, tk(re - 1).1, "ROLE"));
-                }
-            }
-            if let Some((s, e)) = m.affiliation {
-                char_spans.push((tk(s).0, tk(e - 1).1, "AFFILIATION"));
-            }
-        } else if is_attr {
-            char_spans.push((
-                a.tokens[m.tok_start].start,
-                a.tokens[m.tok_end - 1].end,
-                "PERSONCOREF",
-            ));
-        }
-    }
-    let flat: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
-    let mut part = Vec::new();
-    let mut mention = Vec::new();
-    let mut seen: HashSet<usize> = HashSet::new();
-    for m in &full.entities.mentions {
-        let (s, e) = (a.tokens[m.tok_start].start, a.tokens[m.tok_end - 1].end);
-        let first = seen.insert(m.entity);
-        let tag = match (
-            speakers.contains(&m.entity),
-            indirect_speakers.contains(&m.entity),
-            first,
-        ) {
-            (true, _, true) => "first-speaker",
-            (true, _, false) => "speaker",
-            (false, true, true) => "first-indirect",
-            (false, true, false) => "indirect",
-            (false, false, true) => "first",
-            (false, false, false) => "other",
-        };
-        mention.push((s, e, tag));
-        for (r, l) in [(m.name, "name"), (m.role, "role"), (m.affiliation, "aff")] {
-            if let Some((x, y)) = r {
-                if y > x {
-                    part.push((tk(x).0, tk(y - 1).1, l));
-                }
-            }
-        }
-    }
-    let mut quote = Vec::new();
-    let mut attr = Vec::new();
-    let mut qspk = Vec::new();
-    for q in &full.quotes {
-        let who = match &q.speaker {
-            None => "none",
-            Some(sp) => match sp.kind {
-                crate::statements::SpeakerKind::Organization => "org",
-                crate::statements::SpeakerKind::Unknown => "unknown",
-                crate::statements::SpeakerKind::Descriptor => "descriptor",
-                crate::statements::SpeakerKind::Person => {
-                    let e = sp.entity.and_then(|e| full.entities.entities.get(e));
-                    if q.role.is_some()
-                        || q.affiliation.is_some()
-                        || e.is_some_and(|e| !e.roles.is_empty() || !e.affiliations.is_empty())
-                    {
-                        "role"
-                    } else {
-                        "plain"
+                // the occasion between a speaker and the cue that follows it:
+                // "X, Jumat (22/5/2020), mengatakan", "X dalam rapat terbatas, mengatakan"
+                if let (Some((ms, me)), Some(cu)) = (q.toks.speaker, q.toks.cue) {
+                    if me > ms && cu >= me && cu - me <= 40 {
+                        occasion(text, a, me, &mut self.spans);
                     }
                 }
-            },
-        };
-        let mut s = q.toks.open.map(|o| tk(o).0).unwrap_or(q.start);
-        let mut e = q.toks.close.map(|c| tk(c).1).unwrap_or(q.end);
-        if let Some(c) = &q.cue {
-            s = s.min(c.start);
-            e = e.max(c.end);
+                continue;
+            }
+            let (Some(o), Some(c)) = (q.toks.open, q.toks.close) else {
+                continue;
+            };
+            if q.speaker
+                .as_ref()
+                .and_then(|sp| sp.entity)
+                .is_some_and(|e| ordinary.contains(&e))
+            {
+                continue;
+            }
+            // ... or named by a common noun ("kata warga Betawi", "ujar siswa kelas XII")
+            let common_noun = q
+                .speaker
+                .as_ref()
+                .is_some_and(|s| s.kind == crate::statements::SpeakerKind::Descriptor);
+            if common_noun
+                || q.speaker.is_none()
+                    && q.toks.cue.is_some_and(|cu| {
+                        !a.tokens[cu].nya
+                            && cu + 1 < a.tokens.len()
+                            && self.w(cu + 1).starts_with(char::is_lowercase)
+                    })
+            {
+                continue;
+            }
+            self.spans.push((self.tk(o).0, self.tk(c).1, "STATEMENT"));
+            let mut after = c + 1;
+            if let Some(cu) = q.toks.cue {
+                let lab = if a.tokens[cu].nya { "CUECOREF" } else { "CUE" };
+                self.spans.push((self.tk(cu).0, self.tk(cu).1, lab));
+                after = after.max(cu + 1);
+                if a.tokens[cu].nya && cu > c {
+                    // "..., katanya, Senin (5/10/2020)."
+                    occasion(text, a, cu + 1, &mut self.spans);
+                }
+            }
+            if let (Some(sp), Some((ms, me))) = (&q.speaker, q.toks.speaker) {
+                if let Some(e) = sp.entity {
+                    said.speakers.insert(e);
+                }
+                if me > ms && q.toks.cue.is_some_and(|cu| cu < ms || cu >= me) {
+                    said.attribution_toks.extend(ms..me);
+                    after = after.max(me);
+                    // the occasion: EVENT, LOCATION, DATETIME after "kata X"
+                    if q.toks.cue.is_some_and(|cu| cu > c) {
+                        occasion(text, a, after, &mut self.spans);
+                    }
+                }
+            }
         }
-        qspk.push((s, e, who));
-        let k = match q.kind {
-            crate::statements::QuoteKind::Direct => "direct",
-            crate::statements::QuoteKind::Indirect => "indirect",
-            crate::statements::QuoteKind::Mixed => "mixed",
-        };
-        quote.push((q.start, q.end, k));
-        if let Some(c) = &q.cue {
-            attr.push((c.start, c.end, "cue"));
-        }
-        if let Some((ms, me)) = q.toks.speaker {
-            if me > ms {
-                attr.push((tk(ms).0, tk(me - 1).1, "speaker"));
+        said
+    }
+
+    /// PERSON, ROLE and AFFILIATION where a quoted speaker is introduced (not in the issue
+    /// sentence), PERSONCOREF where an attribution names them again.
+    fn persons(&mut self, said: &Said, issue: (usize, usize)) {
+        let full = self.full;
+        let a = &full.analysis;
+        let in_issue = |s: usize| s >= issue.0 && s < issue.1;
+        let mut introduced: HashSet<usize> = HashSet::new();
+        for m in &full.entities.mentions {
+            if !said.speakers.contains(&m.entity) || m.in_quote {
+                continue;
+            }
+            let is_attr = (m.tok_start..m.tok_end).any(|t| said.attribution_toks.contains(&t));
+            let start = a.tokens[m.tok_start].start;
+            if in_issue(start) {
+                introduced.insert(m.entity);
+                continue;
+            }
+            if introduced.insert(m.entity) {
+                if let Some((s, e)) = m.name {
+                    self.spans.push((self.tk(s).0, self.tk(e - 1).1, "PERSON"));
+                }
+                if let Some((s, e)) = m.role {
+                    let re = m.affiliation.map(|x| x.0).unwrap_or(e);
+                    if re > s {
+                        self.spans.push((self.tk(s).0, self.tk(re - 1).1, "ROLE"));
+                    }
+                }
+                if let Some((s, e)) = m.affiliation {
+                    self.spans
+                        .push((self.tk(s).0, self.tk(e - 1).1, "AFFILIATION"));
+                }
+            } else if is_attr {
+                self.spans.push((
+                    a.tokens[m.tok_start].start,
+                    a.tokens[m.tok_end - 1].end,
+                    "PERSONCOREF",
+                ));
             }
         }
     }
-    Hints {
-        rule: project(&char_spans, &flat),
-        part: cover(&part, &flat),
-        mention: cover(&mention, &flat),
-        quote: cover(&quote, &flat),
-        attr: cover(&attr, &flat),
-        speaker: cover(&qspk, &flat),
+
+    /// For the tagger: the part of a mention each span is (`name`, `role`, `aff`), and each
+    /// mention's standing (`first-speaker`, `speaker`, `first-indirect`, ...).
+    fn mention_views(&self, said: &Said) -> (Spans, Spans) {
+        let full = self.full;
+        let a = &full.analysis;
+        let mut part = Vec::new();
+        let mut mention = Vec::new();
+        let mut seen: HashSet<usize> = HashSet::new();
+        for m in &full.entities.mentions {
+            let (s, e) = (a.tokens[m.tok_start].start, a.tokens[m.tok_end - 1].end);
+            let first = seen.insert(m.entity);
+            let tag = match (
+                said.speakers.contains(&m.entity),
+                said.indirect.contains(&m.entity),
+                first,
+            ) {
+                (true, _, true) => "first-speaker",
+                (true, _, false) => "speaker",
+                (false, true, true) => "first-indirect",
+                (false, true, false) => "indirect",
+                (false, false, true) => "first",
+                (false, false, false) => "other",
+            };
+            mention.push((s, e, tag));
+            for (r, l) in [(m.name, "name"), (m.role, "role"), (m.affiliation, "aff")] {
+                if let Some((x, y)) = r {
+                    if y > x {
+                        part.push((self.tk(x).0, self.tk(y - 1).1, l));
+                    }
+                }
+            }
+        }
+        (part, mention)
+    }
+
+    /// For the tagger: each quote's kind over its content, its cue and speaker words, and who
+    /// its speaker is over the whole quote.
+    fn quote_views(&self) -> (Spans, Spans, Spans) {
+        let full = self.full;
+        let mut quote = Vec::new();
+        let mut attr = Vec::new();
+        let mut qspk = Vec::new();
+        for q in &full.quotes {
+            let mut s = q.toks.open.map(|o| self.tk(o).0).unwrap_or(q.start);
+            let mut e = q.toks.close.map(|c| self.tk(c).1).unwrap_or(q.end);
+            if let Some(c) = &q.cue {
+                s = s.min(c.start);
+                e = e.max(c.end);
+            }
+            qspk.push((s, e, speaker_view(full, q)));
+            let k = match q.kind {
+                crate::statements::QuoteKind::Direct => "direct",
+                crate::statements::QuoteKind::Indirect => "indirect",
+                crate::statements::QuoteKind::Mixed => "mixed",
+            };
+            quote.push((q.start, q.end, k));
+            if let Some(c) = &q.cue {
+                attr.push((c.start, c.end, "cue"));
+            }
+            if let Some((ms, me)) = q.toks.speaker {
+                if me > ms {
+                    attr.push((self.tk(ms).0, self.tk(me - 1).1, "speaker"));
+                }
+            }
+        }
+        (quote, attr, qspk)
+    }
+}
+
+/// Who a quote's speaker is, for the tagger: `role` (a person with a role or affiliation),
+/// `plain` (a person without), `org`, `unknown`, `descriptor` or `none`.
+fn speaker_view(full: &crate::ledger::Full, q: &crate::statements::Quote) -> &'static str {
+    let Some(sp) = &q.speaker else {
+        return "none";
+    };
+    match sp.kind {
+        crate::statements::SpeakerKind::Organization => "org",
+        crate::statements::SpeakerKind::Unknown => "unknown",
+        crate::statements::SpeakerKind::Descriptor => "descriptor",
+        crate::statements::SpeakerKind::Person => {
+            let e = sp.entity.and_then(|e| full.entities.entities.get(e));
+            if q.role.is_some()
+                || q.affiliation.is_some()
+                || e.is_some_and(|e| !e.roles.is_empty() || !e.affiliations.is_empty())
+            {
+                "role"
+            } else {
+                "plain"
+            }
+        }
     }
 }
 
