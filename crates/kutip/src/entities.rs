@@ -510,6 +510,16 @@ fn contains_seq(hay: &[String], needle: &[String]) -> bool {
 /// Length in tokens of a title at `i` (lang/id/titles.tsv), with whether it is a role.
 pub(crate) fn title_at(words: &[&str], i: usize) -> Option<(usize, bool)> {
     let first = words.get(i)?;
+    let starts = |ws: &Vec<&str>| {
+        words.len() >= i + ws.len() && ws.iter().zip(&words[i..]).all(|(a, b)| a == b)
+    };
+    if LEX
+        .not_titles
+        .get(first)
+        .is_some_and(|v| v.iter().any(starts))
+    {
+        return None;
+    }
     let cands = LEX.titles.get(first);
     for (ws, role) in cands.into_iter().flatten() {
         if words.len() >= i + ws.len() && ws.iter().zip(&words[i..]).all(|(a, b)| a == b) {
@@ -660,10 +670,21 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
             // tokens: no name is longer, and text in capitals must not cost quadratic time
             let mut j = i;
             while j < s.tok_end && j - i < MAX_RUN {
+                // "BPS dan KSP", "Badan Pusat Statistik (BPS) dan Kantor Staf Presiden": a
+                // complete organisation (ending with its short form) and a new one begin
+                // on either side of "dan": two names
+                let two_orgs = |j: usize| {
+                    j > i
+                        && (is_acronym(words[j - 1]) || words[j - 1] == ")")
+                        && words.get(j + 1).is_some_and(|n| {
+                            is_acronym(n) || LEX.words.has(crate::class!("@org_head"), n)
+                        })
+                };
                 let links_org = |j: usize| {
                     // "Indonesia for Global Justice", "Kementerian Koperasi dan UKM"
-                    LEX.words.has(crate::class!("org_link_en"), words[j])
+                    !two_orgs(j) && LEX.words.has(crate::class!("org_link_en"), words[j])
                         || (LEX.words.has(crate::class!("org_link"), words[j])
+                            && !two_orgs(j)
                             && title_at(&words, j + 1).is_none()
                             && ((j.saturating_sub(3).max(i)..j).any(|k| is_org_word(words[k]))
                                 || (title_at(&words, i).is_some()
@@ -675,6 +696,15 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                         && (LEX.words.has(crate::class!("name_link"), words[j]) || links_org(j))
                         && starts(j + 1))
                 {
+                    j += 1;
+                } else if j > i
+                    && a.tokens[j].kind == TokKind::Number
+                    && words[j].len() <= 3
+                    && j + 1 < s.tok_end
+                    && starts(j + 1)
+                    && is_org_word(words[j - 1])
+                {
+                    // a number inside an organisation's name: "Densus 88 Antiteror Polri"
                     j += 1;
                 } else if j > i
                     && words[j] == ","
@@ -736,6 +766,15 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                 && (LEX.words.has(crate::class!("not_name"), words[k])
                     // "Dilansir AFP", "Dikatakannya", "Menyikapi ...": a verb starting the
                     // sentence
+                    // "Data BPS", "Laporan Badan ...": a source noun before an organisation
+                    || (k + 1 < j
+                        && a.is(k, crate::class!("source_noun"))
+                        && (is_acronym(words[k + 1])
+                            || LEX.words.classes(words[k + 1]).meets(crate::classes!(
+                                "@org_head",
+                                "@org_name",
+                                "@place"
+                            ))))
                     || a.is(k, crate::class!("@cue"))
                     || a.is(k, crate::class!("relay_marker"))
                     || a.is(k, crate::class!("@cue_nya"))
@@ -896,6 +935,14 @@ impl Chunks<'_, '_> {
             return self.analyse(ents, i + 1, j);
         }
         if let Some((tl, is_role)) = title_at(words, i) {
+            // a form of address before a title: "Pak Menteri", "Bapak Presiden Prabowo"
+            if !is_role
+                && LEX.words.has(crate::class!("address_honorific"), words[i])
+                && title_at(words, i + tl).is_some_and(|t| t.1)
+                && i + tl < j
+            {
+                return self.analyse(ents, i + tl, j);
+            }
             return self.titled(ents, i, j, tl, is_role);
         }
         if let Some(end) = self.org_then_name(ents, i, j) {
@@ -941,6 +988,27 @@ impl Chunks<'_, '_> {
         ents.find_or_add(EntityKind::Organization, &self.owned(r))
     }
 
+    /// The entity of a person's (or an unknown) name over `r`. A short form in brackets at its
+    /// end ("Agus Harimurti Yudhoyono (AHY)") is not part of the name, and a later "AHY" in the
+    /// document is the same entity.
+    fn named(&self, ents: &mut Entities, kind: EntityKind, r: std::ops::Range<usize>) -> usize {
+        let words = self.words;
+        let bare = |r: std::ops::Range<usize>| {
+            if kind == EntityKind::Person {
+                self.person(r)
+            } else {
+                self.owned(r)
+            }
+        };
+        let (s, e) = (r.start, r.end);
+        if e >= s + 4 && words[e - 3] == "(" && words[e - 1] == ")" && is_acronym(words[e - 2]) {
+            let id = ents.find_or_add(kind, &bare(s..e - 3));
+            ents.index.short.insert(key([words[e - 2]]), id);
+            return id;
+        }
+        ents.find_or_add(kind, &bare(r))
+    }
+
     /// A person's name without the ranks and honorifics before it ("Irjen Whisnu Hermawan" is
     /// Whisnu Hermawan; the mention keeps them).
     fn person(&self, r: std::ops::Range<usize>) -> Vec<String> {
@@ -950,6 +1018,7 @@ impl Chunks<'_, '_> {
             .position(|w| {
                 !(LEX.words.has(crate::class!("rank"), w)
                     || LEX.words.has(crate::class!("rank_branch"), w)
+                    || LEX.words.has(crate::class!("address_honorific"), w)
                     || name_honorific(w))
             })
             .unwrap_or(all.len());
@@ -1013,10 +1082,19 @@ impl Chunks<'_, '_> {
         let words = self.words;
         let scan = self.role_extent(i, j, tl, is_role);
         let r = scan.end;
+        // the name may end with its short form in brackets: "Menko Agus Harimurti Yudhoyono
+        // (AHY)"
+        let je =
+            if j >= r + 4 && words[j - 3] == "(" && words[j - 1] == ")" && is_acronym(words[j - 2])
+            {
+                j - 3
+            } else {
+                j
+            };
         // nothing after the role and organisation looks like a name ("Guru Besar IPB
         // University"): the run has no person's name
-        let name_at = if (r..j).any(|k| has_name_word(words, k, self.seen)) {
-            name_start(words, r, j, self.seen)
+        let name_at = if (r..je).any(|k| has_name_word(words, k, self.seen)) {
+            name_start(words, r, je, self.seen)
         } else {
             None
         };
@@ -1045,7 +1123,7 @@ impl Chunks<'_, '_> {
                 (role, aff)
             };
             let role = role.filter(|r| r.1 > r.0);
-            let id = ents.find_or_add(EntityKind::Person, &self.person(name_start..j));
+            let id = self.named(ents, EntityKind::Person, name_start..j);
             let parts = Parts {
                 role,
                 aff,
@@ -1195,7 +1273,7 @@ impl Chunks<'_, '_> {
         if !ok {
             return None;
         }
-        let id = ents.find_or_add(EntityKind::Person, &self.person(j + 1..n));
+        let id = self.named(ents, EntityKind::Person, j + 1..n);
         let parts = Parts {
             role,
             aff,
@@ -1261,7 +1339,7 @@ impl Chunks<'_, '_> {
             return None;
         }
         self.org(ents, i..ns);
-        let id = ents.find_or_add(EntityKind::Person, &self.person(ns..j));
+        let id = self.named(ents, EntityKind::Person, ns..j);
         let parts = Parts {
             role: None,
             aff: Some((i, ns)),
@@ -1297,7 +1375,7 @@ impl Chunks<'_, '_> {
     /// ...") or a role noun in lower case ("Tri Maharini, dokter emergensi dari ...").
     fn name(&self, ents: &mut Entities, i: usize, j: usize) -> usize {
         let (words, a, sent_end) = (self.words, self.a, self.sent_end);
-        let id = ents.find_or_add(EntityKind::Other, &self.owned(i..j));
+        let id = self.named(ents, EntityKind::Other, i..j);
         let named = Parts {
             name: Some((i, j)),
             ..Parts::default()
@@ -1390,6 +1468,70 @@ mod tests {
             .find(|x| x.name == "Ismail Haniyeh")
             .unwrap();
         assert_eq!(h.affiliations, vec!["Hamas"]);
+    }
+
+    fn names(t: &str) -> Vec<(String, EntityKind)> {
+        ents(t)
+            .entities
+            .into_iter()
+            .map(|x| (x.name, x.kind))
+            .collect()
+    }
+
+    #[test]
+    fn forms_of_address_short_titles_and_short_names_are_not_part_of_a_name() {
+        let n = names(
+            "Pak Harto datang. Bapak Presiden Rudi Hartono hadir. Mensos Siti Aminah bicara.",
+        );
+        assert!(n.contains(&("Harto".into(), EntityKind::Person)), "{n:?}");
+        assert!(
+            n.contains(&("Rudi Hartono".into(), EntityKind::Person)),
+            "{n:?}"
+        );
+        assert!(
+            n.contains(&("Siti Aminah".into(), EntityKind::Person)),
+            "{n:?}"
+        );
+        // a short name in brackets after a person's name, used again later
+        let e = ents("Menko Bagus Wira Yudhanto (BWY) tiba. Kemudian BWY pergi.");
+        let p = e
+            .entities
+            .iter()
+            .find(|x| x.kind == EntityKind::Person)
+            .unwrap();
+        assert_eq!(p.name, "Bagus Wira Yudhanto");
+        assert_eq!(p.mentions.len(), 2, "{:?}", e.entities);
+        // the capital is no form of address
+        let n = names("Ibu Kota Nusantara dibangun.");
+        assert!(!n.iter().any(|x| x.0 == "Kota Nusantara"), "{n:?}");
+    }
+
+    #[test]
+    fn two_organisations_joined_by_dan_and_a_source_noun_before_one() {
+        let n = names("Data Badan Pusat Statistik (BPS) dan Kantor Staf Presiden (KSP) sama. Kementerian Koperasi dan UKM menolak.");
+        assert!(
+            n.contains(&(
+                "Badan Pusat Statistik (BPS)".into(),
+                EntityKind::Organization
+            )),
+            "{n:?}"
+        );
+        assert!(
+            n.contains(&(
+                "Kantor Staf Presiden (KSP)".into(),
+                EntityKind::Organization
+            )),
+            "{n:?}"
+        );
+        assert!(
+            n.contains(&(
+                "Kementerian Koperasi dan UKM".into(),
+                EntityKind::Organization
+            )),
+            "{n:?}"
+        );
+        let n = names("Tim Densus 88 Antiteror Polri menangkap dua orang.");
+        assert_eq!(n[0].0, "Tim Densus 88 Antiteror Polri", "{n:?}");
     }
 
     #[test]

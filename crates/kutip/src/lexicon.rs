@@ -130,6 +130,8 @@ pub struct Lexicon {
     pub cues: HashMap<&'static str, Cue>,
     /// Titles keyed by their first word; each entry lists (words, is_role), longest first.
     pub titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
+    /// Phrases that begin like a title but are none ("Ibu Kota": the capital), by first word.
+    pub not_titles: HashMap<&'static str, Vec<Vec<&'static str>>>,
     pub org_names: HashSet<&'static str>,
     pub org_heads: HashSet<&'static str>,
     pub places: HashSet<&'static str>,
@@ -327,8 +329,13 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         cues.insert(r[0], Cue { lemma: r[1], kind });
     }
     let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::default();
+    let mut not_titles: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::default();
     for r in rows(include_str!("../lang/id/titles.tsv")) {
         let words: Vec<&'static str> = r[0].split(' ').collect();
+        if r.get(1).copied() == Some("not") {
+            not_titles.entry(words[0]).or_default().push(words);
+            continue;
+        }
         let role = r.get(1).copied() != Some("honorific");
         titles.entry(words[0]).or_default().push((words, role));
     }
@@ -386,6 +393,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         datelines,
         cues,
         titles,
+        not_titles,
         given_names,
         aliases,
         media,
