@@ -46,6 +46,20 @@ pub enum EvalCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Speaker identities of a corpus ledger against pairs annotated by hand: each line
+    /// `same|different<TAB>doc<TAB>name<TAB>doc<TAB>name[<TAB>note]` says whether the names
+    /// two documents give refer to one person (or organisation). Reports the precision and
+    /// recall of "same".
+    Identities {
+        /// The pairs file (`#` comments).
+        pairs: std::path::PathBuf,
+        /// The ledger database (`kutip ingest --db`).
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// List the pairs the ledger gets wrong and those it cannot find.
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 pub fn run(cmd: EvalCmd) -> Result<bool> {
@@ -64,7 +78,93 @@ pub fn run(cmd: EvalCmd) -> Result<bool> {
             parts,
             json,
         } => eval_ledger(&gold, &input, model.as_deref(), verbose, parts, json),
+        EvalCmd::Identities { pairs, db, verbose } => eval_identities(&pairs, &db, verbose),
     }
+}
+
+/// Precision and recall of identity pairs (see [`EvalCmd::Identities`]).
+fn eval_identities(pairs: &std::path::Path, db: &std::path::Path, verbose: bool) -> Result<bool> {
+    let src =
+        std::fs::read_to_string(pairs).with_context(|| format!("reading {}", pairs.display()))?;
+    let store = kutip_store::SqliteStore::open_read_only(db)?;
+    let (mut tp, mut fp, mut fneg, mut tn) = (0usize, 0usize, 0usize, 0usize);
+    let mut missing = Vec::new();
+    let mut errors = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in src.lines().enumerate() {
+        let l = line.trim_end_matches('\r');
+        if l.trim().is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = l.split('\t').collect();
+        let gold = match f.first().copied() {
+            Some("same") => true,
+            Some("different") => false,
+            _ => {
+                bad.push(i + 1);
+                continue;
+            }
+        };
+        if f.len() < 5 {
+            bad.push(i + 1);
+            continue;
+        }
+        let a = store.entity_identity(f[1], f[2])?;
+        let b = store.entity_identity(f[3], f[4])?;
+        let (Some(a), Some(b)) = (a, b) else {
+            missing.push(format!(
+                "line {}: {} ({}) / {} ({})",
+                i + 1,
+                f[2],
+                f[1],
+                f[4],
+                f[3]
+            ));
+            continue;
+        };
+        let pred = a.1 == b.1;
+        match (gold, pred) {
+            (true, true) => tp += 1,
+            (false, true) => fp += 1,
+            (true, false) => fneg += 1,
+            (false, false) => tn += 1,
+        }
+        if gold != pred {
+            errors.push(format!(
+                "line {}: {} {} ({}) / {} ({}): kutip says {}",
+                i + 1,
+                if gold { "SAME" } else { "DIFFERENT" },
+                f[2],
+                f[1],
+                f[4],
+                f[3],
+                if pred { "same" } else { "different" }
+            ));
+        }
+    }
+    if !bad.is_empty() {
+        anyhow::bail!("{}: malformed lines {:?}", pairs.display(), bad);
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let p = ratio(tp, tp + fp);
+    let r = ratio(tp, tp + fneg);
+    println!(
+        "pairs {}: same {} different {}; not found {}",
+        tp + fp + fneg + tn,
+        tp + fneg,
+        fp + tn,
+        missing.len()
+    );
+    println!("merge precision {p:.3}  recall {r:.3}  (tp {tp} fp {fp} fn {fneg} tn {tn})");
+    if verbose {
+        for e in &errors {
+            println!("  {e}");
+        }
+        for m in &missing {
+            println!("  not found: {m}");
+        }
+    }
+    Ok(true)
 }
 
 fn eval_ledger(

@@ -299,7 +299,136 @@ fn load_speakers(conn: &Connection) -> Result<Resolver> {
         let (id, role) = row?;
         r.load_role(id, &role);
     }
+    let mut st = conn.prepare("SELECT speaker_id, org FROM speaker_context")?;
+    for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, org) = row?;
+        r.load_context(id, &org);
+    }
+    let mut st = conn.prepare("SELECT form, speaker_id, docs FROM short_forms")?;
+    for row in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (f, id, n) = row?;
+        r.load_short(&f, id, u32::try_from(n).unwrap_or(u32::MAX));
+    }
     Ok(r)
+}
+
+/// The one-word names a document uses for a person entity of several words ("Prabowo" for
+/// "Prabowo Subianto"): the evidence for one-word names across documents.
+fn short_forms(e: &kutip::entities::Entity) -> Vec<String> {
+    if e.name.split_whitespace().count() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = e
+        .mentions
+        .iter()
+        .map(|m| m.text.trim())
+        .filter(|t| {
+            !t.contains(char::is_whitespace)
+                && t.chars().count() >= 3
+                && t.starts_with(char::is_uppercase)
+                && t.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'))
+        })
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The organisations a document names, with their short forms ("PDIP" for "Partai Demokrasi
+/// Indonesia Perjuangan (PDIP)"): the context of the one-word names in it.
+fn organisations(l: &Ledger) -> Vec<String> {
+    let mut out: Vec<String> = l
+        .entities
+        .iter()
+        .filter(|e| e.kind == kutip::entities::EntityKind::Organization)
+        .flat_map(|e| speakers::org_forms(&e.name))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Move the rows of identity `m.from` to `m.into` and record why; the old id forwards to the
+/// new one (`speaker_moves`), so links to it keep working.
+fn move_identity(tx: &Transaction, m: &speakers::IdentityMerge, doc: &str) -> Result<()> {
+    let (from, into) = (m.from, m.into);
+    let from_name: Option<String> = tx
+        .query_row("SELECT name FROM speakers WHERE id = ?1", [from], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let into_name: Option<String> = tx
+        .query_row("SELECT name FROM speakers WHERE id = ?1", [into], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    tx.execute(
+        "UPDATE entities SET speaker_id = ?2 WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "UPDATE quotes SET speaker_id = ?2, who = 's' || ?2 WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "UPDATE figures SET source_speaker_id = ?2 WHERE source_speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "UPDATE OR IGNORE speaker_names SET speaker_id = ?2 WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO speaker_roles (speaker_id, role)
+         SELECT ?2, role FROM speaker_roles WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute("DELETE FROM speaker_roles WHERE speaker_id = ?1", [from])?;
+    tx.execute(
+        "INSERT INTO short_forms (form, speaker_id, docs)
+         SELECT form, ?2, docs FROM short_forms WHERE speaker_id = ?1
+         ON CONFLICT (form, speaker_id) DO UPDATE SET docs = docs + excluded.docs",
+        [from, into],
+    )?;
+    tx.execute("DELETE FROM short_forms WHERE speaker_id = ?1", [from])?;
+    tx.execute(
+        "INSERT OR IGNORE INTO speaker_context (speaker_id, org)
+         SELECT ?2, org FROM speaker_context WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute("DELETE FROM speaker_context WHERE speaker_id = ?1", [from])?;
+    tx.execute(
+        "UPDATE merges SET speaker_id = ?2 WHERE speaker_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "INSERT INTO merges (speaker_id, name, into_name, reason, doc_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            into,
+            from_name.unwrap_or_else(|| m.form.clone()),
+            into_name.unwrap_or_default(),
+            m.reason,
+            doc
+        ],
+    )?;
+    tx.execute(
+        "UPDATE speaker_moves SET new_id = ?2 WHERE new_id = ?1",
+        [from, into],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO speaker_moves (old_id, new_id) VALUES (?1, ?2)",
+        [from, into],
+    )?;
+    tx.execute("DELETE FROM speakers WHERE id = ?1", [from])?;
+    Ok(())
 }
 
 fn enum_name<T: Serialize>(t: &T) -> String {
@@ -502,29 +631,62 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Identities a user's name refers to: the one it resolves to (through the alias file
-    /// too), and every identity with a name form containing it ("Purbaya" finds
-    /// "Purbaya Yudhi Sadewa").
+    /// Identities a user's name refers to: the one it resolves to (a name form seen, the
+    /// alias file, the identity the documents use a one-word name for), else every identity
+    /// with a name form holding its words ("Yudhi Sadewa" finds "Purbaya Yudhi Sadewa"). A
+    /// name that resolves gives that identity only: "Prabowo" is not the police chief
+    /// "Listyo Sigit Prabowo".
     fn speaker_ids(&self, name: &str) -> Result<Vec<i64>> {
-        let mut st = self.conn.prepare(
-            "SELECT DISTINCT speaker_id FROM speaker_names WHERE name LIKE ?1 ESCAPE '\\' LIMIT 200",
-        )?;
-        let pat = format!(
-            "%{}%",
-            speakers::key(name)
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let mut ids = st
-            .query_map([pat], |r| r.get(0))?
-            .collect::<std::result::Result<Vec<i64>, _>>()?;
         if let Some(id) = self.resolver.lookup(name) {
-            ids.push(id);
+            return Ok(vec![id]);
         }
+        let k = speakers::key(name);
+        if k.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT speaker_id FROM speaker_names
+             WHERE name = ?1 OR name LIKE ?2 ESCAPE '\\' OR name LIKE ?3 ESCAPE '\\'
+                OR name LIKE ?4 ESCAPE '\\' LIMIT 200",
+        )?;
+        let esc = k
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut ids = st
+            .query_map(
+                rusqlite::params![
+                    k,
+                    format!("{esc} %"),
+                    format!("% {esc}"),
+                    format!("% {esc} %")
+                ],
+                |r| r.get(0),
+            )?
+            .collect::<std::result::Result<Vec<i64>, _>>()?;
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)
+    }
+
+    /// The speaker identity of the entity named `name` in document `doc` (the name as the
+    /// ledger gives it; without it, a name that ignores case or that holds `name`), for
+    /// measuring identities against pairs annotated by hand.
+    pub fn entity_identity(&self, doc: &str, name: &str) -> Result<Option<(String, i64)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, speaker_id FROM entities WHERE doc_id = ?1 AND speaker_id IS NOT NULL",
+        )?;
+        let rows = st
+            .query_map([doc], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let k = speakers::key(name);
+        let found = rows
+            .iter()
+            .find(|r| r.0 == name)
+            .or_else(|| rows.iter().find(|r| speakers::key(&r.0) == k))
+            .or_else(|| rows.iter().find(|r| speakers::key(&r.0).contains(&k)))
+            .cloned();
+        Ok(found)
     }
 
     fn figure_row(r: &rusqlite::Row) -> rusqlite::Result<FigureRow> {
@@ -614,6 +776,9 @@ impl SqliteStore {
             let mut ins_role = tx.prepare_cached(
                 "INSERT OR IGNORE INTO speaker_roles (speaker_id, role) VALUES (?1, ?2)",
             )?;
+            let mut ins_ctx = tx.prepare_cached(
+                "INSERT OR IGNORE INTO speaker_context (speaker_id, org) VALUES (?1, ?2)",
+            )?;
             let mut ins_merge = tx.prepare_cached(
                 "INSERT INTO merges (speaker_id, name, into_name, reason, doc_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
@@ -648,22 +813,30 @@ impl SqliteStore {
                     l.figures.len() as i64
                 ])?;
                 // entities and their cross-document identities
+                let doc_orgs = organisations(l);
                 let mut ent_speaker: Vec<Option<i64>> = Vec::with_capacity(l.entities.len());
                 for (k, e) in l.entities.iter().enumerate() {
                     let kind = enum_name(&e.kind);
                     let sid = if kind == "person" || kind == "organization" {
-                        let o = self.resolver.resolve(&e.name, &kind, &e.roles);
+                        let shorts = short_forms(e);
+                        let o = self
+                            .resolver
+                            .resolve(&e.name, &kind, &e.roles, &shorts, &doc_orgs);
+                        for c in &o.new_context {
+                            ins_ctx.execute(params![o.id, c])?;
+                        }
+                        for m in &o.joined {
+                            move_identity(&tx, m, &l.id)?;
+                            stats.merges += 1;
+                        }
                         let ident = &self.resolver.ids[&o.id];
                         if o.new_identity {
                             ins_sp.execute(params![o.id, ident.name, ident.kind])?;
-                        } else if o.renamed {
+                        } else if o.renamed || !o.joined.is_empty() {
                             upd_sp.execute(params![o.id, ident.name])?;
                         }
-                        if o.new_form {
-                            ins_name.execute(params![speakers::key(&e.name), o.id])?;
-                            if let Some(c) = self.resolver.ids.get(&o.id) {
-                                ins_name.execute(params![speakers::key(&c.name), o.id])?;
-                            }
+                        for f in &o.new_forms {
+                            ins_name.execute(params![f, o.id])?;
                         }
                         for r in &o.new_roles {
                             ins_role.execute(params![o.id, r.to_lowercase()])?;
@@ -758,6 +931,33 @@ impl SqliteStore {
                         l.meta.outlet
                     ])?;
                     stats.figures += 1;
+                }
+            }
+        }
+        // one-word identities the evidence now gives to a fuller name
+        let last = docs.last().map(|d| d.ledger.id.clone()).unwrap_or_default();
+        for m in self.resolver.consolidate() {
+            move_identity(&tx, &m, &last)?;
+            if let Some(i) = self.resolver.ids.get(&m.into) {
+                tx.execute(
+                    "UPDATE speakers SET name = ?2 WHERE id = ?1",
+                    params![m.into, i.name],
+                )?;
+            }
+            stats.merges += 1;
+        }
+        {
+            let mut up = tx.prepare_cached(
+                "INSERT INTO short_forms (form, speaker_id, docs) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (form, speaker_id) DO UPDATE SET docs = excluded.docs",
+            )?;
+            let mut del =
+                tx.prepare_cached("DELETE FROM short_forms WHERE form = ?1 AND speaker_id = ?2")?;
+            for (f, id, n) in self.resolver.take_dirty() {
+                if n == 0 {
+                    del.execute(params![f, id])?;
+                } else {
+                    up.execute(params![f, id, n as i64])?;
                 }
             }
         }

@@ -127,4 +127,31 @@ CREATE INDEX figures_category ON figures(category, date);
     r#"
 CREATE INDEX figures_place ON figures(category, place, date);
 "#,
+    // 3: identities that merge: the evidence for one-word names, where merged identities
+    // went, the indexes that moving their rows needs, and the full-text row of a quote whose
+    // speaker changes
+    r#"
+CREATE TABLE short_forms (
+    form       TEXT NOT NULL,
+    speaker_id INTEGER NOT NULL,
+    docs       INTEGER NOT NULL,
+    PRIMARY KEY (form, speaker_id)
+);
+-- organisations named in the documents of an identity known by one word
+CREATE TABLE speaker_context (
+    speaker_id INTEGER NOT NULL,
+    org        TEXT NOT NULL,
+    PRIMARY KEY (speaker_id, org)
+);
+CREATE TABLE speaker_moves (
+    old_id INTEGER PRIMARY KEY,
+    new_id INTEGER NOT NULL
+);
+CREATE INDEX entities_speaker ON entities(speaker_id);
+CREATE INDEX figures_source_speaker ON figures(source_speaker_id);
+CREATE TRIGGER quotes_au AFTER UPDATE OF who, text ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
+    INSERT INTO quotes_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
+END;
+"#,
 ];
