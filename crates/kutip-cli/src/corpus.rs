@@ -33,8 +33,11 @@ pub struct IngestArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
+    /// Aligned columns for reading, long texts cut, with "1–50 of 126" at the end.
     Table,
+    /// One JSON object per row, every field.
     Jsonl,
+    /// Comma-separated, every column of the export (see docs/store.md).
     Csv,
 }
 
@@ -43,11 +46,21 @@ pub struct QueryArgs {
     /// The ledger database.
     #[arg(long, default_value = "ledger.db", global = true)]
     db: PathBuf,
+    /// How to print the rows.
     #[arg(long, value_enum, default_value = "table", global = true)]
     format: OutFormat,
-    /// At most this many rows.
+    /// Rows per page (1 to 5000).
     #[arg(long, default_value_t = 50, global = true)]
     limit: usize,
+    /// Skip this many rows (the next page begins at offset + limit).
+    #[arg(long, default_value_t = 0, global = true, conflicts_with = "page")]
+    offset: usize,
+    /// The page to print, counting from 1 (pages of --limit rows).
+    #[arg(long, global = true)]
+    page: Option<usize>,
+    /// Begin CSV output with a byte-order mark, so that Excel reads it as UTF-8.
+    #[arg(long, global = true)]
+    bom: bool,
     /// Alias file, as for ingest (to look speakers up by an alias).
     #[arg(long, global = true)]
     aliases: Option<PathBuf>,
@@ -368,8 +381,33 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     Ok(errors == 0)
 }
 
+/// A number as a spreadsheet reads it: no exponent, no ".0" after an integer.
+fn plain_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    match n.as_f64() {
+        // Rust prints every digit of a float, never an exponent
+        Some(f) if f.is_finite() => {
+            let s = format!("{f}");
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// How rows are printed.
+struct Printed<'a> {
+    format: OutFormat,
+    /// CSV with a byte-order mark
+    bom: bool,
+    /// "1–50 of 126", after a table
+    range: Option<&'a str>,
+}
+
 /// Print rows as an aligned table, JSON lines or CSV.
-fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Result<()> {
+fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], how: &Printed) -> Result<()> {
+    let format = how.format;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let values: Vec<serde_json::Value> = rows
@@ -380,6 +418,7 @@ fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Res
         match &v[c] {
             serde_json::Value::Null => String::new(),
             serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => plain_number(n),
             serde_json::Value::Array(a) => a
                 .iter()
                 .map(|x| {
@@ -399,6 +438,9 @@ fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Res
             }
         }
         OutFormat::Csv => {
+            if how.bom {
+                out.write_all("\u{feff}".as_bytes())?;
+            }
             let mut w = csv::Writer::from_writer(out);
             w.write_record(cols)?;
             for v in &values {
@@ -453,18 +495,83 @@ fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], format: OutFormat) -> Res
             for r in table {
                 writeln!(out, "{}", line(r))?;
             }
+            if let Some(r) = how.range {
+                writeln!(out, "{r}")?;
+            }
         }
     }
     out.flush()?;
     Ok(())
 }
 
+/// The columns of a query's table, and of its CSV (every column of the export).
+const QUOTE_TABLE: &[&str] = &[
+    "date", "outlet", "speaker", "role", "kind", "cue", "text", "doc_id",
+];
+const QUOTE_CSV: &[&str] = &[
+    "date",
+    "outlet",
+    "title",
+    "url",
+    "doc_id",
+    "speaker",
+    "speaker_id",
+    "role",
+    "kind",
+    "cue",
+    "text",
+    "start",
+    "end",
+];
+const FIGURE_TABLE: &[&str] = &[
+    "date",
+    "value",
+    "unit",
+    "qualifier",
+    "category",
+    "what",
+    "source",
+    "place",
+    "text",
+    "doc_id",
+];
+const FIGURE_CSV: &[&str] = &[
+    "date",
+    "date_from",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "qualifier",
+    "category",
+    "what",
+    "source",
+    "when",
+    "place",
+    "text",
+    "start",
+    "end",
+    "doc_id",
+    "title",
+    "outlet",
+    "doc_date",
+    "url",
+];
+
 pub fn query(a: &QueryArgs) -> Result<bool> {
     let mut store =
         SqliteStore::open_read_only(&a.db).with_context(|| a.db.display().to_string())?;
     load_aliases(&mut store, a.aliases.as_deref())?;
+    let limit = kutip_store::filters::limit(a.limit)?;
+    let offset = match a.page {
+        Some(0) => anyhow::bail!("pages count from 1"),
+        Some(p) => (p - 1).saturating_mul(limit),
+        None => a.offset,
+    };
+    let csv = a.format == OutFormat::Csv;
     let t = Instant::now();
-    let n = match &a.what {
+    let (n, range) = match &a.what {
         QueryCmd::Quotes {
             speaker,
             text,
@@ -473,23 +580,20 @@ pub fn query(a: &QueryArgs) -> Result<bool> {
             outlet,
             kind,
         } => {
-            let rows = store.quotes(&QuoteQuery {
+            let page = store.quotes(&QuoteQuery {
                 speaker: speaker.clone(),
                 text: text.clone(),
                 since: since.clone(),
                 until: until.clone(),
                 outlet: outlet.clone(),
                 kind: kind.clone(),
-                limit: a.limit,
+                limit,
+                offset,
             })?;
-            print_rows(
-                &rows,
-                &[
-                    "date", "outlet", "speaker", "role", "kind", "cue", "text", "doc_id",
-                ],
-                a.format,
-            )?;
-            rows.len()
+            let range = page.range();
+            let cols = if csv { QUOTE_CSV } else { QUOTE_TABLE };
+            print_rows(&page.rows, cols, &a.printed(&range))?;
+            (page.rows.len(), Some(range))
         }
         QueryCmd::Figures {
             category,
@@ -499,119 +603,182 @@ pub fn query(a: &QueryArgs) -> Result<bool> {
             since,
             until,
         } => {
-            let rows = store.figures(&FigureQuery {
+            let page = store.figures(&FigureQuery {
                 category: category.clone(),
                 what: what.clone(),
                 source: source.clone(),
                 place: place.clone(),
                 since: since.clone(),
                 until: until.clone(),
-                limit: a.limit,
+                limit,
+                offset,
             })?;
-            print_rows(
-                &rows,
-                &[
-                    "date",
-                    "value",
-                    "qualifier",
-                    "category",
-                    "what",
-                    "source",
-                    "place",
-                    "text",
-                    "doc_id",
-                ],
-                a.format,
-            )?;
-            rows.len()
+            let range = page.range();
+            let cols = if csv { FIGURE_CSV } else { FIGURE_TABLE };
+            print_rows(&page.rows, cols, &a.printed(&range))?;
+            (page.rows.len(), Some(range))
         }
         QueryCmd::Speakers => {
-            let rows = store.speakers(a.limit)?;
+            let page = store.speakers(limit, offset)?;
+            let range = page.range();
             print_rows(
-                &rows,
-                &["name", "kind", "quotes", "documents", "roles", "topics"],
-                a.format,
+                &page.rows,
+                &[
+                    "name",
+                    "kind",
+                    "quotes",
+                    "documents",
+                    "roles",
+                    "topics",
+                    "id",
+                ],
+                &a.printed(&range),
             )?;
-            rows.len()
+            (page.rows.len(), Some(range))
         }
         QueryCmd::Disagreements {
             category,
             window,
             threshold,
         } => {
+            if let Some(c) = category {
+                kutip_store::filters::category(c)?;
+            }
+            if !(0..=36_500).contains(window) {
+                anyhow::bail!("--window must be between 0 and 36500 days, not {window}");
+            }
+            if !(0.0..=100.0).contains(threshold) {
+                anyhow::bail!("--threshold must be between 0 and 100, not {threshold}");
+            }
             let rows = store.disagreements(&DisagreementQuery {
                 category: category.clone(),
                 window_days: *window,
                 threshold: *threshold,
-                limit: a.limit,
+                limit,
             })?;
-            #[derive(Serialize)]
-            struct Flat<'a> {
-                category: &'a str,
-                place: &'a str,
-                difference: String,
-                date_a: Option<&'a str>,
-                value_a: Option<f64>,
-                source_a: Option<&'a str>,
-                date_b: Option<&'a str>,
-                value_b: Option<f64>,
-                source_b: Option<&'a str>,
-                doc_a: &'a str,
-                doc_b: &'a str,
-            }
-            let flat: Vec<Flat> = rows
-                .iter()
-                .map(|d| Flat {
-                    category: &d.category,
-                    place: &d.place,
-                    difference: format!("{:.0}%", d.difference * 100.0),
-                    date_a: d.a.date.as_deref(),
-                    value_a: d.a.value,
-                    source_a: d.a.source.as_deref(),
-                    date_b: d.b.date.as_deref(),
-                    value_b: d.b.value,
-                    source_b: d.b.source.as_deref(),
-                    doc_a: &d.a.doc_id,
-                    doc_b: &d.b.doc_id,
-                })
-                .collect();
-            if a.format == OutFormat::Jsonl {
-                print_rows(&rows, &[], a.format)?;
-            } else {
-                print_rows(
-                    &flat,
-                    &[
-                        "category",
-                        "place",
-                        "difference",
-                        "date_a",
-                        "value_a",
-                        "source_a",
-                        "date_b",
-                        "value_b",
-                        "source_b",
-                        "doc_a",
-                        "doc_b",
-                    ],
-                    a.format,
-                )?;
-            }
-            rows.len()
+            print_disagreements(&rows, a)?;
+            (rows.len(), None)
         }
         QueryCmd::Merges => {
-            let rows = store.merges(a.limit)?;
+            let page = store.merges(limit, offset)?;
+            let range = page.range();
             print_rows(
-                &rows,
+                &page.rows,
                 &["name", "into", "reason", "speaker", "doc_id"],
-                a.format,
+                &a.printed(&range),
             )?;
-            rows.len()
+            (page.rows.len(), Some(range))
         }
     };
     if a.format == OutFormat::Table {
         eprintln!("{n} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    } else if let Some(r) = range.filter(|_| n > 0) {
+        eprintln!("kutip: rows {r}");
     }
     Ok(true)
+}
+
+impl QueryArgs {
+    fn printed<'a>(&self, range: &'a str) -> Printed<'a> {
+        Printed {
+            format: self.format,
+            bom: self.bom,
+            range: Some(range),
+        }
+    }
+}
+
+fn print_disagreements(rows: &[kutip_store::Disagreement], a: &QueryArgs) -> Result<()> {
+    #[derive(Serialize)]
+    struct Flat<'a> {
+        category: &'a str,
+        place: &'a str,
+        what: Option<&'a str>,
+        difference: String,
+        date_a: Option<&'a str>,
+        value_a: Option<f64>,
+        text_a: &'a str,
+        source_a: Option<&'a str>,
+        date_b: Option<&'a str>,
+        value_b: Option<f64>,
+        text_b: &'a str,
+        source_b: Option<&'a str>,
+        doc_a: &'a str,
+        doc_b: &'a str,
+        url_a: Option<&'a str>,
+        url_b: Option<&'a str>,
+    }
+    let flat: Vec<Flat> = rows
+        .iter()
+        .map(|d| Flat {
+            category: &d.category,
+            place: &d.place,
+            what: d.a.what.as_deref(),
+            difference: format!("{:.0}%", d.difference * 100.0),
+            date_a: d.a.date.as_deref(),
+            value_a: d.a.value,
+            text_a: &d.a.text,
+            source_a: d.a.source.as_deref(),
+            date_b: d.b.date.as_deref(),
+            value_b: d.b.value,
+            text_b: &d.b.text,
+            source_b: d.b.source.as_deref(),
+            doc_a: &d.a.doc_id,
+            doc_b: &d.b.doc_id,
+            url_a: d.a.url.as_deref(),
+            url_b: d.b.url.as_deref(),
+        })
+        .collect();
+    let how = Printed {
+        format: a.format,
+        bom: a.bom,
+        range: None,
+    };
+    if a.format == OutFormat::Jsonl {
+        print_rows(rows, &[], &how)
+    } else if a.format == OutFormat::Csv {
+        print_rows(
+            &flat,
+            &[
+                "category",
+                "place",
+                "what",
+                "difference",
+                "date_a",
+                "value_a",
+                "text_a",
+                "source_a",
+                "date_b",
+                "value_b",
+                "text_b",
+                "source_b",
+                "doc_a",
+                "doc_b",
+                "url_a",
+                "url_b",
+            ],
+            &how,
+        )
+    } else {
+        print_rows(
+            &flat,
+            &[
+                "category",
+                "place",
+                "what",
+                "difference",
+                "date_a",
+                "value_a",
+                "source_a",
+                "date_b",
+                "value_b",
+                "source_b",
+                "doc_a",
+                "doc_b",
+            ],
+            &how,
+        )
+    }
 }
 
 pub fn export(db: &Path, dir: &Path) -> Result<bool> {

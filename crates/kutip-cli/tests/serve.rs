@@ -236,10 +236,26 @@ fn ingest_needs_the_token_and_queries_see_it() {
     let (st, body) = srv.request("GET", "/v1/quotes?text=%22%29", &[], b"");
     assert_eq!(st, 200, "{body}");
     assert_eq!(json(&body)["quotes"].as_array().unwrap().len(), 0);
+    // a page of rows with the total; the next page from the offset
+    let (st, body) = srv.request("GET", "/v1/quotes?limit=1&offset=1", &[], b"");
+    assert_eq!(st, 200, "{body}");
+    let q = json(&body);
+    assert_eq!(
+        (q["total"].as_u64(), q["offset"].as_u64()),
+        (Some(2), Some(1)),
+        "{body}"
+    );
+    assert_eq!(q["quotes"].as_array().unwrap().len(), 1);
+    assert!(q["next"].is_null());
+    assert!(q["quotes"][0]["doc_id"] == "a" && q["quotes"][0].get("url").is_some());
     for bad in [
         "/v1/figures?limit=5001",
         "/v1/merges?limit=0",
         "/v1/disagreements?window=40000",
+        "/v1/quotes?since=2025-13-45",
+        "/v1/quotes?until=yesterday",
+        "/v1/figures?category=deaths",
+        "/v1/quotes?offset=-1",
     ] {
         let (st, body) = srv.request("GET", bad, &[], b"");
         assert_eq!(st, 400, "{bad}: {body}");

@@ -136,7 +136,9 @@ fn ingest_is_idempotent_and_queries_work() {
         "detik.com",
     ]);
     assert_eq!(out.lines().count(), 1 + 10, "{out}");
-    assert!(out.starts_with("date,outlet,speaker,role,kind,cue,text,doc_id"));
+    assert!(out.starts_with(
+        "date,outlet,title,url,doc_id,speaker,speaker_id,role,kind,cue,text,start,end"
+    ));
     let rows = query(
         db_s,
         &["quotes", "--since", "2025-03-20", "--until", "2025-03-21"],
@@ -421,4 +423,82 @@ fn detik_identities_against_annotated_pairs() {
             "{name}"
         );
     }
+}
+
+/// Filters that cannot mean anything are errors (exit 2, the reason on stderr); results come
+/// in pages with their total; figures' CSV has plain numbers, units and the document.
+#[test]
+fn query_errors_pages_and_spreadsheet_csv() {
+    let d = tmp("pages");
+    let input = d.join("c.jsonl");
+    std::fs::write(&input, corpus(30)).unwrap();
+    let db = d.join("l.db");
+    let db_s = db.to_str().unwrap();
+    let (code, _, err) = run(&["ingest", "--db", db_s, input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for bad in [
+        &["quotes", "--since", "yesterday"][..],
+        &["quotes", "--since", "21/10/2025"],
+        &["quotes", "--until", "2025-13-45"],
+        &["quotes", "--kind", "quote"],
+        &["quotes", "--limit", "0"],
+        &["figures", "--category", "deaths"],
+        &["quotes", "--page", "0"],
+        &["quotes", "--since", "2025-03-10", "--until", "2025-03-01"],
+    ] {
+        let mut a = vec!["query", "--db", db_s];
+        a.extend_from_slice(bad);
+        let (code, out, err) = run(&a);
+        assert_eq!(code, 2, "{bad:?}: {out} {err}");
+        assert!(err.contains("error"), "{bad:?}: {err}");
+    }
+    // pages: 30 documents with 2 statements each
+    let all = query(db_s, &["quotes", "--limit", "5000"]);
+    let p2 = query(db_s, &["quotes", "--limit", "10", "--page", "2"]);
+    assert_eq!(p2.len(), 10);
+    assert_eq!(p2[0]["text"], all[10]["text"]);
+    let (_, table, _) = run(&[
+        "query", "--db", db_s, "quotes", "--limit", "10", "--offset", "10",
+    ]);
+    assert!(
+        table
+            .trim_end()
+            .ends_with(&format!("11–20 of {}", all.len())),
+        "{table}"
+    );
+    // every row says where to read it
+    assert!(all
+        .iter()
+        .all(|r| r["doc_id"].is_string() && r.get("title").is_some() && r.get("url").is_some()));
+    // the CSV of figures: plain numbers, units, the document's outlet and date
+    let (code, csv, err) = run(&[
+        "query", "--db", db_s, "--format", "csv", "--bom", "figures", "--limit", "5000",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(csv.starts_with('\u{feff}'));
+    let mut r = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    for c in [
+        "value",
+        "low",
+        "high",
+        "unit",
+        "qualifier",
+        "date_from",
+        "title",
+        "outlet",
+        "url",
+        "doc_date",
+    ] {
+        assert!(head.iter().any(|h| h == c), "{c} in {head:?}");
+    }
+    let vi = head.iter().position(|h| h == "value").unwrap();
+    let mut n = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let v = &rec[vi];
+        assert!(!v.contains('e') && !v.ends_with(".0"), "{v}");
+        n += 1;
+    }
+    assert!(n >= 60, "{n}");
 }

@@ -102,6 +102,7 @@ impl From<kutip_store::Error> for ApiError {
     fn from(e: kutip_store::Error) -> ApiError {
         match e {
             kutip_store::Error::Busy => ApiError::busy(e.to_string()),
+            kutip_store::Error::Invalid(m) => ApiError::bad(m),
             _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         }
     }
@@ -370,12 +371,20 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 }
 
 fn limit(l: Option<usize>, default: usize) -> Result<usize, ApiError> {
-    match l.unwrap_or(default) {
-        n @ 1..=5000 => Ok(n),
-        n => Err(ApiError::bad(format!(
-            "limit must be between 1 and 5000, not {n}"
-        ))),
-    }
+    kutip_store::filters::limit(l.unwrap_or(default)).map_err(ApiError::from)
+}
+
+/// A page of rows as the API answers it: the rows under `key`, with `total`, `offset`,
+/// `limit` and, when there are more, the `next` offset.
+fn page<T: serde::Serialize>(key: &str, p: kutip_store::Page<T>) -> Json<Value> {
+    let next = (p.offset + p.rows.len() < p.total).then(|| p.offset + p.rows.len());
+    Json(json!({
+        key: p.rows,
+        "total": p.total,
+        "offset": p.offset,
+        "limit": p.limit,
+        "next": next,
+    }))
 }
 
 /// An empty query parameter means "no filter".
@@ -398,6 +407,7 @@ struct QuotesParams {
     outlet: Option<String>,
     kind: Option<String>,
     limit: Option<usize>,
+    offset: Option<usize>,
 }
 
 async fn quotes(
@@ -406,11 +416,6 @@ async fn quotes(
 ) -> Result<Json<Value>, ApiError> {
     let p = query(q)?;
     let kind = given(p.kind)?;
-    if let Some(k) = &kind {
-        if !matches!(k.as_str(), "direct" | "indirect" | "mixed") {
-            return Err(ApiError::bad("kind must be direct, indirect or mixed"));
-        }
-    }
     let qq = QuoteQuery {
         speaker: given(p.speaker)?,
         text: given(p.text)?,
@@ -419,9 +424,10 @@ async fn quotes(
         outlet: given(p.outlet)?,
         kind,
         limit: limit(p.limit, 50)?,
+        offset: p.offset.unwrap_or(0),
     };
     let rows = with_store(&st, move |s| s.quotes(&qq)).await?;
-    Ok(Json(json!({ "quotes": rows })))
+    Ok(page("quotes", rows))
 }
 
 #[derive(Deserialize)]
@@ -433,6 +439,7 @@ struct FiguresParams {
     since: Option<String>,
     until: Option<String>,
     limit: Option<usize>,
+    offset: Option<usize>,
 }
 
 async fn figures(
@@ -448,32 +455,36 @@ async fn figures(
         since: given(p.since)?,
         until: given(p.until)?,
         limit: limit(p.limit, 200)?,
+        offset: p.offset.unwrap_or(0),
     };
     let rows = with_store(&st, move |s| s.figures(&fq)).await?;
-    Ok(Json(json!({ "figures": rows })))
+    Ok(page("figures", rows))
 }
 
 #[derive(Deserialize)]
 struct LimitParams {
     limit: Option<usize>,
+    offset: Option<usize>,
 }
 
 async fn speakers(
     State(st): State<Shared>,
     q: Result<Query<LimitParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = limit(query(q)?.limit, 50)?;
-    let rows = with_store(&st, move |s| s.speakers(n)).await?;
-    Ok(Json(json!({ "speakers": rows })))
+    let p = query(q)?;
+    let (n, o) = (limit(p.limit, 50)?, p.offset.unwrap_or(0));
+    let rows = with_store(&st, move |s| s.speakers(n, o)).await?;
+    Ok(page("speakers", rows))
 }
 
 async fn merges(
     State(st): State<Shared>,
     q: Result<Query<LimitParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let n = limit(query(q)?.limit, 200)?;
-    let rows = with_store(&st, move |s| s.merges(n)).await?;
-    Ok(Json(json!({ "merges": rows })))
+    let p = query(q)?;
+    let (n, o) = (limit(p.limit, 200)?, p.offset.unwrap_or(0));
+    let rows = with_store(&st, move |s| s.merges(n, o)).await?;
+    Ok(page("merges", rows))
 }
 
 #[derive(Deserialize)]

@@ -8,8 +8,11 @@
 //! results as a clean run.
 
 pub mod export;
+pub mod filters;
 pub mod schema;
 pub mod speakers;
+
+pub use filters::Page;
 
 use kutip::Ledger;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -103,14 +106,20 @@ pub struct QuoteQuery {
     pub outlet: Option<String>,
     pub kind: Option<String>,
     pub limit: usize,
+    /// Rows to skip (for the next pages).
+    pub offset: usize,
 }
 
+/// A statement with its document: where to read it.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteRow {
     pub date: Option<String>,
     pub outlet: Option<String>,
     pub doc_id: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
     pub speaker: Option<String>,
+    pub speaker_id: Option<i64>,
     pub role: Option<String>,
     pub kind: String,
     pub cue: Option<String>,
@@ -128,18 +137,34 @@ pub struct FigureQuery {
     pub since: Option<String>,
     pub until: Option<String>,
     pub limit: usize,
+    /// Rows to skip (for the next pages).
+    pub offset: usize,
 }
 
+/// A figure with its document. `date` is the time the figure is about: its own time
+/// expression when it names one ("pada 2022", "pekan lalu"), else the article's date;
+/// `date_from` says which (`when` or `article`).
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureRow {
     pub date: Option<String>,
+    pub date_from: Option<String>,
+    /// what `date` stands for: a `day`, or the first day of a `month` or `year`
+    pub period: Option<String>,
     pub doc_id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub doc_date: Option<String>,
     pub text: String,
     pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub unit: Option<String>,
     pub qualifier: String,
     pub category: String,
     pub what: Option<String>,
     pub source: Option<String>,
+    pub when: Option<String>,
     pub place: Option<String>,
     pub start: i64,
     pub end: i64,
@@ -214,11 +239,13 @@ pub trait Store {
     fn has(&self, id: &str, hash: &str) -> Result<bool>;
     /// Store a batch of documents in one transaction.
     fn ingest(&mut self, docs: &[DocIn]) -> Result<IngestStats>;
-    fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>>;
-    fn figures(&self, q: &FigureQuery) -> Result<Vec<FigureRow>>;
-    fn speakers(&self, limit: usize) -> Result<Vec<SpeakerRow>>;
+    /// Statements, newest first; an invalid filter is [`Error::Invalid`].
+    fn quotes(&self, q: &QuoteQuery) -> Result<Page<QuoteRow>>;
+    /// Figures as a timeline, oldest first.
+    fn figures(&self, q: &FigureQuery) -> Result<Page<FigureRow>>;
+    fn speakers(&self, limit: usize, offset: usize) -> Result<Page<SpeakerRow>>;
     fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>>;
-    fn merges(&self, limit: usize) -> Result<Vec<MergeRow>>;
+    fn merges(&self, limit: usize, offset: usize) -> Result<Page<MergeRow>>;
     /// Documents, statements, figures, speakers.
     fn counts(&self) -> Result<[i64; 4]>;
 }
@@ -431,6 +458,13 @@ fn move_identity(tx: &Transaction, m: &speakers::IdentityMerge, doc: &str) -> Re
     Ok(())
 }
 
+/// `s` with the wildcards of LIKE escaped (the pattern uses `ESCAPE '\'`).
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 fn enum_name<T: Serialize>(t: &T) -> String {
     serde_json::to_value(t)
         .ok()
@@ -449,6 +483,21 @@ fn iso_date(s: Option<&str>) -> Option<String> {
         && b[7] == b'-'
         && b[8..10].iter().all(u8::is_ascii_digit);
     ok.then(|| s[..10].to_string())
+}
+
+/// The first day of a figure's own date ("2022" → 2022-01-01, "2022-10" → 2022-10-01,
+/// "2022-10-05"), with the period it names (`year`, `month`, `day`).
+fn period_start(s: Option<&str>) -> Option<(String, &'static str)> {
+    let s = s?.trim();
+    let digits = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match s.len() {
+        4 if digits(0..4) => Some((format!("{s}-01-01"), "year")),
+        7 if digits(0..4) && digits(5..7) && &s[4..5] == "-" => Some((format!("{s}-01"), "month")),
+        _ => iso_date(Some(s)).map(|d| (d, "day")),
+    }
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
@@ -702,12 +751,29 @@ impl SqliteStore {
             place: r.get(8)?,
             start: r.get(9)?,
             end: r.get(10)?,
+            low: r.get(11)?,
+            high: r.get(12)?,
+            unit: r.get(13)?,
+            when: r.get(14)?,
+            date_from: r.get(15)?,
+            title: r.get(16)?,
+            outlet: r.get(17)?,
+            url: r.get(18)?,
+            doc_date: r.get(19)?,
+            period: r.get(20)?,
         })
     }
 }
 
+/// The columns of [`FigureRow`], in order (`f` figures, `s` speakers, `d` documents).
 const FIGURE_COLS: &str = "f.date, f.doc_id, f.text, f.value, f.qualifier, f.category, f.what, \
-     coalesce(s.name, f.source), f.place, f.start, f.\"end\"";
+     coalesce(s.name, f.source), f.place, f.start, f.\"end\", f.low, f.high, f.unit, f.when_text, \
+     f.date_from, \
+     d.title, d.outlet, d.url, d.date, f.period";
+
+/// The tables of [`FIGURE_COLS`].
+const FIGURE_FROM: &str = "figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id \
+     JOIN documents d ON d.id = f.doc_id";
 
 impl SqliteStore {
     /// Store a batch in one transaction, asking `before_commit` at the end: when it answers
@@ -764,8 +830,9 @@ impl SqliteStore {
             )?;
             let mut ins_f = tx.prepare_cached(
                 "INSERT INTO figures (doc_id, seq, text, start, \"end\", value, low, high, qualifier, unit,
-                   category, what, source, source_speaker_id, when_text, date, place, part_of, outlet)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                   category, what, source, source_speaker_id, when_text, date, place, part_of, outlet,
+                   date_from, period)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             )?;
             let mut ins_sp =
                 tx.prepare_cached("INSERT INTO speakers (id, name, kind) VALUES (?1, ?2, ?3)")?;
@@ -906,9 +973,16 @@ impl SqliteStore {
                         .and_then(|s| s.entity)
                         .and_then(|e| ent_speaker.get(e).copied().flatten());
                     let when = f.when.as_ref();
-                    let fdate = when
-                        .and_then(|w| iso_date(w.date.as_deref()))
-                        .or_else(|| date.clone());
+                    // the figure's own time when it names one, else the article's
+                    let own = when.and_then(|w| period_start(w.date.as_deref()));
+                    let (fdate, from, period) = match own {
+                        Some((d, p)) => (Some(d), Some("when"), Some(p)),
+                        None => (
+                            date.clone(),
+                            date.as_ref().map(|_| "article"),
+                            date.as_ref().map(|_| "day"),
+                        ),
+                    };
                     ins_f.execute(params![
                         l.id,
                         k as i64,
@@ -928,7 +1002,9 @@ impl SqliteStore {
                         fdate,
                         f.place,
                         f.part_of.map(|p| p as i64),
-                        l.meta.outlet
+                        l.meta.outlet,
+                        from,
+                        period
                     ])?;
                     stats.figures += 1;
                 }
@@ -984,22 +1060,27 @@ impl Store for SqliteStore {
         Ok(h.as_deref() == Some(hash))
     }
 
-    fn quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>> {
-        let mut sql = String::from(
-            "SELECT q.date, q.outlet, q.doc_id, coalesce(s.name, q.speaker_name), q.role, q.kind,
-                    q.cue, q.text, q.start, q.\"end\"
-             FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id WHERE 1=1",
-        );
+    fn quotes(&self, q: &QuoteQuery) -> Result<Page<QuoteRow>> {
+        let limit = filters::limit(q.limit)?;
+        let (since, until) = filters::window(q.since.as_deref(), q.until.as_deref())?;
+        let kind = q.kind.as_deref().map(filters::kind).transpose()?;
+        let empty = || Page {
+            total: 0,
+            offset: q.offset,
+            limit,
+            rows: Vec::new(),
+        };
+        let mut cond = String::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if q.text.as_deref().is_some_and(|t| fts_query(t).is_empty()) {
             // words with no letters match nothing
-            return Ok(Vec::new());
+            return Ok(empty());
         }
         let ids = match &q.speaker {
             Some(sp) => {
                 let ids = self.speaker_ids(sp)?;
                 if ids.is_empty() {
-                    return Ok(Vec::new());
+                    return Ok(empty());
                 }
                 Some(ids)
             }
@@ -1013,14 +1094,14 @@ impl Store for SqliteStore {
                     .map(|i| format!("s{i}"))
                     .collect::<Vec<_>>()
                     .join(" OR ");
-                sql.push_str(
+                cond.push_str(
                     " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)",
                 );
                 args.push(format!("text : ({}) AND who : ({who})", fts_query(t)).into());
             }
             _ => {
                 if let Some(ids) = &ids {
-                    sql.push_str(&format!(
+                    cond.push_str(&format!(
                         " AND q.speaker_id IN ({})",
                         ids.iter()
                             .map(|i| i.to_string())
@@ -1029,26 +1110,38 @@ impl Store for SqliteStore {
                     ));
                 }
                 if let Some(t) = &q.text {
-                    sql.push_str(
+                    cond.push_str(
                         " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)",
                     );
                     args.push(format!("text : ({})", fts_query(t)).into());
                 }
             }
         }
-        for (v, cond) in [
-            (&q.since, " AND q.date >= ?"),
-            (&q.until, " AND q.date <= ?"),
+        for (v, c) in [
+            (&since, " AND q.date >= ?"),
+            (&until, " AND q.date <= ?"),
             (&q.outlet, " AND q.outlet = ?"),
-            (&q.kind, " AND q.kind = ?"),
+            (&kind, " AND q.kind = ?"),
         ] {
             if let Some(v) = v {
-                sql.push_str(cond);
+                cond.push_str(c);
                 args.push(v.clone().into());
             }
         }
-        sql.push_str(" ORDER BY q.date DESC, q.id DESC LIMIT ?");
-        args.push((q.limit.max(1) as i64).into());
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM quotes q WHERE 1=1{cond}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT q.date, q.outlet, q.doc_id, d.title, d.url, coalesce(s.name, q.speaker_name),
+                    q.speaker_id, q.role, q.kind, q.cue, q.text, q.start, q.\"end\"
+             FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id
+             JOIN documents d ON d.id = q.doc_id
+             WHERE 1=1{cond} ORDER BY q.date DESC, q.id DESC LIMIT ? OFFSET ?"
+        );
+        args.push((limit as i64).into());
+        args.push((q.offset.min(i64::MAX as usize) as i64).into());
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args), |r| {
@@ -1056,31 +1149,40 @@ impl Store for SqliteStore {
                     date: r.get(0)?,
                     outlet: r.get(1)?,
                     doc_id: r.get(2)?,
-                    speaker: r.get(3)?,
-                    role: r.get(4)?,
-                    kind: r.get(5)?,
-                    cue: r.get(6)?,
-                    text: r.get(7)?,
-                    start: r.get(8)?,
-                    end: r.get(9)?,
+                    title: r.get(3)?,
+                    url: r.get(4)?,
+                    speaker: r.get(5)?,
+                    speaker_id: r.get(6)?,
+                    role: r.get(7)?,
+                    kind: r.get(8)?,
+                    cue: r.get(9)?,
+                    text: r.get(10)?,
+                    start: r.get(11)?,
+                    end: r.get(12)?,
                 })
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(Page {
+            total: total as usize,
+            offset: q.offset,
+            limit,
+            rows,
+        })
     }
 
-    fn figures(&self, q: &FigureQuery) -> Result<Vec<FigureRow>> {
-        let mut sql = format!(
-            "SELECT {FIGURE_COLS} FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id WHERE 1=1"
-        );
+    fn figures(&self, q: &FigureQuery) -> Result<Page<FigureRow>> {
+        let limit = filters::limit(q.limit)?;
+        let (since, until) = filters::window(q.since.as_deref(), q.until.as_deref())?;
+        let category = q.category.as_deref().map(filters::category).transpose()?;
+        let mut cond = String::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(c) = &q.category {
-            sql.push_str(" AND f.category = ?");
+        if let Some(c) = &category {
+            cond.push_str(" AND f.category = ?");
             args.push(c.clone().into());
         }
         if let Some(w) = &q.what {
-            sql.push_str(" AND f.what LIKE ?");
-            args.push(format!("%{w}%").into());
+            cond.push_str(" AND f.what LIKE ? ESCAPE '\\'");
+            args.push(format!("%{}%", like_escape(w)).into());
         }
         if let Some(s) = &q.source {
             let ids = self.speaker_ids(s)?;
@@ -1089,41 +1191,61 @@ impl Store for SqliteStore {
                 .map(|i| i.to_string())
                 .collect::<Vec<_>>()
                 .join(",");
-            sql.push_str(&format!(
-                " AND (f.source LIKE ? OR f.source_speaker_id IN ({}))",
+            cond.push_str(&format!(
+                " AND (f.source LIKE ? ESCAPE '\\' OR f.source_speaker_id IN ({}))",
                 if list.is_empty() { "NULL" } else { &list }
             ));
-            args.push(format!("%{s}%").into());
+            args.push(format!("%{}%", like_escape(s)).into());
         }
         if let Some(p) = &q.place {
-            sql.push_str(" AND lower(f.place) = lower(?)");
+            cond.push_str(" AND lower(f.place) = lower(?)");
             args.push(p.clone().into());
         }
-        if let Some(v) = &q.since {
-            sql.push_str(" AND f.date >= ?");
+        if let Some(v) = &since {
+            cond.push_str(" AND f.date >= ?");
             args.push(v.clone().into());
         }
-        if let Some(v) = &q.until {
-            sql.push_str(" AND f.date <= ?");
+        if let Some(v) = &until {
+            cond.push_str(" AND f.date <= ?");
             args.push(v.clone().into());
         }
-        sql.push_str(" ORDER BY f.date IS NULL, f.date, f.id LIMIT ?");
-        args.push((q.limit.max(1) as i64).into());
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM figures f WHERE 1=1{cond}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT {FIGURE_COLS} FROM {FIGURE_FROM} WHERE 1=1{cond}
+             ORDER BY f.date IS NULL, f.date, f.id LIMIT ? OFFSET ?"
+        );
+        args.push((limit as i64).into());
+        args.push((q.offset.min(i64::MAX as usize) as i64).into());
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args), Self::figure_row)?
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(Page {
+            total: total as usize,
+            offset: q.offset,
+            limit,
+            rows,
+        })
     }
 
-    fn speakers(&self, limit: usize) -> Result<Vec<SpeakerRow>> {
+    fn speakers(&self, limit: usize, offset: usize) -> Result<Page<SpeakerRow>> {
+        let limit = filters::limit(limit)?;
+        let total: i64 = self.conn.query_row(
+            "SELECT count(DISTINCT speaker_id) FROM quotes WHERE speaker_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
         let mut st = self.conn.prepare(
             "SELECT s.id, s.name, s.kind, count(*), count(DISTINCT q.doc_id)
              FROM quotes q JOIN speakers s ON s.id = q.speaker_id
-             GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ?1",
+             GROUP BY s.id ORDER BY count(*) DESC, s.id LIMIT ?1 OFFSET ?2",
         )?;
         let mut rows = st
-            .query_map([limit.max(1) as i64], |r| {
+            .query_map([limit as i64, offset.min(i64::MAX as usize) as i64], |r| {
                 Ok(SpeakerRow {
                     id: r.get(0)?,
                     name: r.get(1)?,
@@ -1166,7 +1288,12 @@ impl Store for SqliteStore {
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             row.topics = v.into_iter().take(5).map(|x| x.0).collect();
         }
-        Ok(rows)
+        Ok(Page {
+            total: total as usize,
+            offset,
+            limit,
+            rows,
+        })
     }
 
     fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>> {
@@ -1177,7 +1304,7 @@ impl Store for SqliteStore {
         const MAX_SCAN: usize = 256;
         let mut sql = format!(
             "SELECT {FIGURE_COLS}, coalesce(CAST(f.source_speaker_id AS TEXT), lower(f.source))
-             FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id
+             FROM {FIGURE_FROM}
              WHERE f.source IS NOT NULL AND f.value IS NOT NULL AND f.date IS NOT NULL
                AND f.place IS NOT NULL AND f.part_of IS NULL"
         );
@@ -1200,7 +1327,7 @@ impl Store for SqliteStore {
             Default::default();
         while let Some(r) = rows.next()? {
             let f = Self::figure_row(r)?;
-            let src: String = r.get(11)?;
+            let src: String = r.get(21)?;
             let Some(day) = f.date.as_deref().and_then(day_number) else {
                 continue;
             };
@@ -1265,13 +1392,19 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn merges(&self, limit: usize) -> Result<Vec<MergeRow>> {
+    fn merges(&self, limit: usize, offset: usize) -> Result<Page<MergeRow>> {
+        let limit = filters::limit(limit)?;
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM merges m JOIN speakers s ON s.id = m.speaker_id",
+            [],
+            |r| r.get(0),
+        )?;
         let mut st = self.conn.prepare(
             "SELECT s.name, m.name, m.into_name, m.reason, m.doc_id
-             FROM merges m JOIN speakers s ON s.id = m.speaker_id ORDER BY m.rowid LIMIT ?1",
+             FROM merges m JOIN speakers s ON s.id = m.speaker_id ORDER BY m.rowid LIMIT ?1 OFFSET ?2",
         )?;
         let rows = st
-            .query_map([limit.max(1) as i64], |r| {
+            .query_map([limit as i64, offset.min(i64::MAX as usize) as i64], |r| {
                 Ok(MergeRow {
                     speaker: r.get(0)?,
                     name: r.get(1)?,
@@ -1281,7 +1414,12 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(Page {
+            total: total as usize,
+            offset,
+            limit,
+            rows,
+        })
     }
 
     fn counts(&self) -> Result<[i64; 4]> {

@@ -148,6 +148,10 @@ CREATE TABLE speaker_moves (
     new_id INTEGER NOT NULL
 );
 CREATE INDEX entities_speaker ON entities(speaker_id);
+-- where a figure's date comes from (`when`: its own time expression; `article`) and the period
+-- it names (`day`, `month`, `year`)
+ALTER TABLE figures ADD COLUMN date_from TEXT;
+ALTER TABLE figures ADD COLUMN period TEXT;
 CREATE INDEX figures_source_speaker ON figures(source_speaker_id);
 CREATE TRIGGER quotes_au AFTER UPDATE OF who, text ON quotes BEGIN
     INSERT INTO quotes_fts(quotes_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);

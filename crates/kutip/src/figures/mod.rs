@@ -501,6 +501,16 @@ fn is_digit_range(w: &str) -> bool {
     }
 }
 
+/// Every category a figure can have: those of `lang/id/categories.tsv` and `money`,
+/// `percent`, `count`, `other`, sorted.
+pub fn categories() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = FIG.categories.values().copied().collect();
+    v.extend(["money", "percent", "count", "other"]);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// The category of a figure from its unit and what it counts.
 fn category_of(unit: Option<&str>, counted: Option<&'static str>, has_what: bool) -> &'static str {
     match (unit, counted) {
@@ -537,7 +547,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     };
     let mut out: Vec<Figure> = Vec::new();
     let mut last_total: Option<(usize, usize)> = None; // (sentence, figure index)
-    let year = doc_date.and_then(|d| d.get(..4)).map(|s| s.to_string());
+    let today = doc_date.and_then(time::Today::parse);
     let doc_place = dateline_place(src, a);
     let mut sources = Sources::new(full);
     let mut sent_places: Option<(usize, Vec<(usize, String)>)> = None;
@@ -594,9 +604,12 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
             if times.as_ref().map(|t| t.sentence) != Some(s.tok_start) {
                 times = Some(Times::new(s.tok_start, s.tok_end));
             }
-            let when = times
-                .as_mut()
-                .and_then(|t| t.after(src, a, &r.lw, c.end, year.as_deref()));
+            let when = times.as_mut().and_then(|t| {
+                t.after(src, a, &r.lw, c.end, today.as_ref())
+                    .filter(|w| w.date.is_some())
+                    .or_else(|| t.before(src, a, &r.lw, start_tok, today.as_ref()))
+                    .or_else(|| t.after(src, a, &r.lw, c.end, today.as_ref()))
+            });
             let source = sources.of(i, a.tokens[i].sent);
             if sent_places.as_ref().map(|x| x.0) != Some(s.tok_start) {
                 sent_places = Some((s.tok_start, places_in(src, a, s.tok_start, s.tok_end)));
