@@ -713,7 +713,7 @@ fn print_disagreements(rows: &[kutip_store::Disagreement], a: &QueryArgs) -> Res
         .map(|d| Flat {
             category: &d.category,
             place: &d.place,
-            what: d.a.what.as_deref(),
+            what: Some(d.what.as_str()),
             difference: format!("{:.0}%", d.difference * 100.0),
             date_a: d.a.date.as_deref(),
             value_a: d.a.value,

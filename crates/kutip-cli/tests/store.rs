@@ -502,3 +502,39 @@ fn query_errors_pages_and_spreadsheet_csv() {
     }
     assert!(n >= 60, "{n}");
 }
+
+/// Five reports of one flood written for the tests: the Demak tolls of different sources on
+/// the same days disagree (12, 15, 18 killed); "lebih dari 3.000", "3.200" and "sekitar 3.100"
+/// displaced agree; Kudus and 2022 are other floods.
+#[test]
+fn disagreements_between_reports_of_one_flood() {
+    let d = tmp("banjir");
+    let db = d.join("l.db");
+    let db_s = db.to_str().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/disagreements/banjir.jsonl");
+    let (code, _, err) = run(&["ingest", "--db", db_s, input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let rows = query(db_s, &["disagreements"]);
+    let pairs: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["a"]["value"].as_f64().unwrap(),
+                r["b"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(12.0, 18.0), (12.0, 15.0), (18.0, 15.0)],
+        "{rows:?}"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r["category"] == "killed" && r["place"] == "Demak"));
+    // the 2022 flood is dated by its own year
+    let old = query(db_s, &["figures", "--until", "2022"]);
+    assert_eq!(old.len(), 1, "{old:?}");
+    assert_eq!(old[0]["date_from"], "when");
+    assert_eq!(old[0]["period"], "year");
+}

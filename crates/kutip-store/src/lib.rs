@@ -7,6 +7,7 @@
 //! batch in flight and a rerun continues from the last committed document with the same
 //! results as a clean run.
 
+mod disagree;
 pub mod export;
 pub mod filters;
 pub mod schema;
@@ -195,29 +196,13 @@ pub struct DisagreementQuery {
 pub struct Disagreement {
     pub category: String,
     pub place: String,
+    /// the head of what both count ("warga", "rumah"), or the category for counts of people
+    pub what: String,
     pub a: FigureRow,
     pub b: FigureRow,
+    /// the gap between the two claims (their intervals after the qualifiers), relative to the
+    /// larger value
     pub difference: f64,
-}
-
-/// Orders disagreements by their difference (for the bounded heap of `disagreements`).
-struct ByDifference(Disagreement);
-
-impl PartialEq for ByDifference {
-    fn eq(&self, o: &Self) -> bool {
-        self.0.difference.total_cmp(&o.0.difference).is_eq()
-    }
-}
-impl Eq for ByDifference {}
-impl PartialOrd for ByDifference {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for ByDifference {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.difference.total_cmp(&o.0.difference)
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -500,20 +485,6 @@ fn period_start(s: Option<&str>) -> Option<(String, &'static str)> {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-fn day_number(d: &str) -> Option<i64> {
-    let y: i64 = d.get(..4)?.parse().ok()?;
-    let m: i64 = d.get(5..7)?.parse().ok()?;
-    let dd: i64 = d.get(8..10)?.parse().ok()?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + dd - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
 /// An FTS5 query from the user's words: each word quoted, all required; `OR` kept. Words
 /// without a letter or digit are dropped (the tokenizer would drop them too).
 fn fts_query(text: &str) -> String {
@@ -738,7 +709,7 @@ impl SqliteStore {
         Ok(found)
     }
 
-    fn figure_row(r: &rusqlite::Row) -> rusqlite::Result<FigureRow> {
+    pub(crate) fn figure_row(r: &rusqlite::Row) -> rusqlite::Result<FigureRow> {
         Ok(FigureRow {
             date: r.get(0)?,
             doc_id: r.get(1)?,
@@ -766,13 +737,15 @@ impl SqliteStore {
 }
 
 /// The columns of [`FigureRow`], in order (`f` figures, `s` speakers, `d` documents).
-const FIGURE_COLS: &str = "f.date, f.doc_id, f.text, f.value, f.qualifier, f.category, f.what, \
+pub(crate) const FIGURE_COLS: &str =
+    "f.date, f.doc_id, f.text, f.value, f.qualifier, f.category, f.what, \
      coalesce(s.name, f.source), f.place, f.start, f.\"end\", f.low, f.high, f.unit, f.when_text, \
      f.date_from, \
      d.title, d.outlet, d.url, d.date, f.period";
 
 /// The tables of [`FIGURE_COLS`].
-const FIGURE_FROM: &str = "figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id \
+pub(crate) const FIGURE_FROM: &str =
+    "figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id \
      JOIN documents d ON d.id = f.doc_id";
 
 impl SqliteStore {
@@ -1297,99 +1270,7 @@ impl Store for SqliteStore {
     }
 
     fn disagreements(&self, q: &DisagreementQuery) -> Result<Vec<Disagreement>> {
-        // Figures stream in (category, place, date) order; each is compared with the figures
-        // of the same group in the window before it (the most recent MAX_SCAN of them), and
-        // only the `limit` largest differences are kept: time and memory stay bounded on any
-        // corpus.
-        const MAX_SCAN: usize = 256;
-        let mut sql = format!(
-            "SELECT {FIGURE_COLS}, coalesce(CAST(f.source_speaker_id AS TEXT), lower(f.source))
-             FROM {FIGURE_FROM}
-             WHERE f.source IS NOT NULL AND f.value IS NOT NULL AND f.date IS NOT NULL
-               AND f.place IS NOT NULL AND f.part_of IS NULL"
-        );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        match &q.category {
-            Some(c) => {
-                sql.push_str(" AND f.category = ?");
-                args.push(c.clone().into());
-            }
-            // counts of unnamed things and other numbers are not comparable claims
-            None => sql.push_str(" AND f.category NOT IN ('count', 'other')"),
-        }
-        sql.push_str(" ORDER BY f.category, f.place, f.date, f.id");
-        let limit = q.limit.max(1);
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args))?;
-        let mut window: std::collections::VecDeque<(i64, String, FigureRow)> = Default::default();
-        // the kept pairs, smallest difference on top
-        let mut best: std::collections::BinaryHeap<std::cmp::Reverse<ByDifference>> =
-            Default::default();
-        while let Some(r) = rows.next()? {
-            let f = Self::figure_row(r)?;
-            let src: String = r.get(21)?;
-            let Some(day) = f.date.as_deref().and_then(day_number) else {
-                continue;
-            };
-            if window.back().is_some_and(|w| {
-                (w.2.category.as_str(), w.2.place.as_deref())
-                    != (f.category.as_str(), f.place.as_deref())
-            }) {
-                window.clear();
-            }
-            while window.front().is_some_and(|w| day - w.0 > q.window_days) {
-                window.pop_front();
-            }
-            let v = f.value.unwrap_or(0.0);
-            // money, percentages and plain counts are only comparable when they count the same
-            // thing: the first two words of `what` must agree
-            let what_key = |r: &FigureRow| -> String {
-                r.what
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_lowercase()
-                    .split_whitespace()
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let needs_what = matches!(f.category.as_str(), "money" | "percent" | "count" | "other");
-            let fk = what_key(&f);
-            for (_, wsrc, w) in window.iter().rev().take(MAX_SCAN) {
-                if *wsrc == src || (needs_what && (fk.is_empty() || what_key(w) != fk)) {
-                    continue;
-                }
-                let wv = w.value.unwrap_or(0.0);
-                let hi = v.abs().max(wv.abs());
-                if hi == 0.0 {
-                    continue;
-                }
-                let diff = (v - wv).abs() / hi;
-                if diff <= q.threshold
-                    || (best.len() >= limit
-                        && best.peek().is_some_and(|m| diff <= m.0 .0.difference))
-                {
-                    continue;
-                }
-                best.push(std::cmp::Reverse(ByDifference(Disagreement {
-                    category: f.category.clone(),
-                    place: f.place.clone().unwrap_or_default(),
-                    a: w.clone(),
-                    b: f.clone(),
-                    difference: diff,
-                })));
-                if best.len() > limit {
-                    best.pop();
-                }
-            }
-            window.push_back((day, src, f));
-            if window.len() > MAX_SCAN {
-                window.pop_front();
-            }
-        }
-        let mut out: Vec<Disagreement> = best.into_iter().map(|r| r.0 .0).collect();
-        out.sort_by(|x, y| y.difference.total_cmp(&x.difference));
-        Ok(out)
+        disagree::find(self, q)
     }
 
     fn merges(&self, limit: usize, offset: usize) -> Result<Page<MergeRow>> {

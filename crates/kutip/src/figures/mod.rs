@@ -58,7 +58,8 @@ pub struct Figure {
     pub what: Option<TextSpan>,
     pub source: Option<Source>,
     pub when: Option<When>,
-    /// Where the figure applies: a place named in its sentence, else the dateline's place.
+    /// Where the figure applies: a place named in its sentence, else the dateline's place,
+    /// else the first place of the lead.
     pub place: Option<String>,
     pub part_of: Option<usize>,
 }
@@ -91,6 +92,19 @@ fn place_outside(
         .iter()
         .find(|(i, _)| !skip.is_some_and(|(s, e)| a.tokens[*i].start >= s && a.tokens[*i].end <= e))
         .map(|x| x.1.clone())
+}
+
+/// Without a dateline, the place the lead names first: a news report's first sentence says
+/// where it happens ("Banjir yang melanda Kabupaten Demak ...").
+fn lead_place(src: &str, a: &crate::Analysis) -> Option<String> {
+    let s = a
+        .sentences
+        .iter()
+        .find(|s| a.blocks[s.block].kind.is_content())?;
+    places_in(src, a, s.tok_start, s.tok_end)
+        .into_iter()
+        .next()
+        .map(|x| x.1)
 }
 
 /// The place of the dateline ("GAZA, KOMPAS.com -" gives "Gaza"), as written in the lexicon.
@@ -467,11 +481,20 @@ impl Reader<'_> {
             }
             k += 1;
         }
-        // before the figure and its qualifier: "menewaskan sedikitnya 27 orang"
+        // before the figure and its qualifier: "menewaskan sedikitnya 27 orang", or in the
+        // subject of its clause: "korban tewas banjir di Demak mencapai 15 orang"
         if category.is_none() && qual_start > s.tok_start {
             if let Some(c) = FIG.categories.get(lw[qual_start - 1]) {
                 category = Some(c);
             }
+        }
+        let mut b = qual_start;
+        while category.is_none() && b > s.tok_start && qual_start - b < 6 {
+            b -= 1;
+            if self.kind(b) == TokKind::Number || matches!(lw[b], "," | "." | ";" | ":") {
+                break;
+            }
+            category = FIG.categories.get(lw[b]).copied();
         }
         let what = (k > what_start).then(|| {
             TextSpan::new(
@@ -548,7 +571,7 @@ pub fn find(src: &str, full: &Full, doc_date: Option<&str>) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
     let mut last_total: Option<(usize, usize)> = None; // (sentence, figure index)
     let today = doc_date.and_then(time::Today::parse);
-    let doc_place = dateline_place(src, a);
+    let doc_place = dateline_place(src, a).or_else(|| lead_place(src, a));
     let mut sources = Sources::new(full);
     let mut sent_places: Option<(usize, Vec<(usize, String)>)> = None;
     let mut times: Option<Times> = None;
