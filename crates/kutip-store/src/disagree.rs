@@ -221,6 +221,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn days() {
+        assert_eq!(day("1970-01-01"), Some(0));
+        assert_eq!(day("2024-03-01").unwrap() - day("2024-02-28").unwrap(), 2);
+    }
+
+    #[test]
     fn qualifiers_make_intervals_that_meet_or_not() {
         let more = (34_600.0, f64::INFINITY);
         assert_eq!(gap(more, (34_700.0, 34_700.0)), 0.0);

@@ -1324,11 +1324,15 @@ mod tests {
             Some("2024-05-06")
         );
         assert_eq!(iso_date(Some("6/5/2024")), None);
-        assert_eq!(day_number("1970-01-01"), Some(0));
         assert_eq!(
-            day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(),
-            2
+            period_start(Some("2022")),
+            Some(("2022-01-01".to_string(), "year"))
         );
+        assert_eq!(
+            period_start(Some("2022-10")),
+            Some(("2022-10-01".to_string(), "month"))
+        );
+        assert_eq!(period_start(Some("20x2")), None);
     }
 
     #[test]
