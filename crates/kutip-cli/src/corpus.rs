@@ -388,10 +388,7 @@ fn plain_number(n: &serde_json::Number) -> String {
     }
     match n.as_f64() {
         // Rust prints every digit of a float, never an exponent
-        Some(f) if f.is_finite() => {
-            let s = format!("{f}");
-            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-        }
+        Some(f) if f.is_finite() => kutip_store::export::plain(f),
         _ => n.to_string(),
     }
 }
@@ -781,15 +778,22 @@ fn print_disagreements(rows: &[kutip_store::Disagreement], a: &QueryArgs) -> Res
     }
 }
 
-pub fn export(db: &Path, dir: &Path) -> Result<bool> {
+pub fn export(db: &Path, parquet: Option<&Path>, csv: Option<&Path>, bom: bool) -> Result<bool> {
     let store = SqliteStore::open_read_only(db).with_context(|| db.display().to_string())?;
-    let (q, f) = kutip_store::export::parquet(store.connection(), dir)
-        .with_context(|| format!("exporting to {}", dir.display()))?;
-    eprintln!(
-        "wrote {} ({q} rows) and {} ({f} rows)",
-        dir.join("quotes.parquet").display(),
-        dir.join("figures.parquet").display()
-    );
+    let mut written = Vec::new();
+    if let Some(dir) = parquet {
+        let files = kutip_store::export::parquet(store.connection(), dir)
+            .with_context(|| format!("exporting to {}", dir.display()))?;
+        written.extend(files.into_iter().map(|(f, n)| (dir.join(f), n)));
+    }
+    if let Some(dir) = csv {
+        let files = kutip_store::export::csv(store.connection(), dir, bom)
+            .with_context(|| format!("exporting to {}", dir.display()))?;
+        written.extend(files.into_iter().map(|(f, n)| (dir.join(f), n)));
+    }
+    for (f, n) in written {
+        eprintln!("wrote {} ({n} rows)", f.display());
+    }
     Ok(true)
 }
 

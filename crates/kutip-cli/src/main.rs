@@ -82,13 +82,21 @@ enum Cmd {
     Ingest(corpus::IngestArgs),
     /// Search the corpus ledger: quotes, figures, speakers, disagreements, merges.
     Query(corpus::QueryArgs),
-    /// Export the quotes and figures tables of a ledger database.
+    /// Export the documents, quotes and figures tables of a ledger database (columns in
+    /// docs/store.md).
     Export {
+        /// The ledger database.
         #[arg(long, default_value = "ledger.db")]
         db: std::path::PathBuf,
-        /// Directory for quotes.parquet and figures.parquet.
+        /// Directory for documents.parquet, quotes.parquet and figures.parquet.
+        #[arg(long, required_unless_present = "csv")]
+        parquet: Option<std::path::PathBuf>,
+        /// Directory for documents.csv, quotes.csv and figures.csv.
         #[arg(long)]
-        parquet: std::path::PathBuf,
+        csv: Option<std::path::PathBuf>,
+        /// Begin the CSV files with a byte-order mark, so that Excel reads them as UTF-8.
+        #[arg(long)]
+        bom: bool,
     },
     /// Check a ledger database thoroughly (`PRAGMA integrity_check`); exit 1 when damaged.
     Check {
@@ -154,7 +162,12 @@ fn main() -> ExitCode {
         Cmd::Ingest(a) => corpus::ingest(&a),
         Cmd::Serve(a) => corpus::serve(a),
         Cmd::Query(a) => corpus::query(&a),
-        Cmd::Export { db, parquet } => corpus::export(&db, &parquet),
+        Cmd::Export {
+            db,
+            parquet,
+            csv,
+            bom,
+        } => corpus::export(&db, parquet.as_deref(), csv.as_deref(), bom),
         Cmd::Check { db } => corpus::check(&db),
         Cmd::Tag { file, model } => eval::tag_file(&file, model.as_deref()),
         Cmd::Train(a) => train::train(&a),

@@ -200,11 +200,47 @@ fn ingest_is_idempotent_and_queries_work() {
     let (code, _, err) = run(&["export", "--db", db_s, "--parquet", pq.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    for (f, n) in [("quotes.parquet", 120), ("figures.parquet", 180)] {
+    for (f, n) in [
+        ("documents.parquet", 60),
+        ("quotes.parquet", 120),
+        ("figures.parquet", 180),
+    ] {
         let r = SerializedFileReader::new(std::fs::File::open(pq.join(f)).unwrap()).unwrap();
         let rows = r.metadata().file_metadata().num_rows();
         assert!(rows >= n, "{f}: {rows} rows");
+        // dates are typed
+        let schema = r.metadata().file_metadata().schema_descr();
+        let date = (0..schema.num_columns())
+            .map(|i| schema.column(i))
+            .find(|c| c.name() == "date")
+            .unwrap();
+        assert_eq!(
+            date.logical_type(),
+            Some(parquet::basic::LogicalType::Date),
+            "{f}"
+        );
     }
+    // CSV export: three files, plain numbers
+    let cv = d.join("csv");
+    let (code, _, err) = run(&[
+        "export",
+        "--db",
+        db_s,
+        "--csv",
+        cv.to_str().unwrap(),
+        "--bom",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let figs = std::fs::read_to_string(cv.join("figures.csv")).unwrap();
+    assert!(figs.starts_with("\u{feff}id,doc_id"), "{}", &figs[..40]);
+    assert!(!figs.contains(".0,") && !figs.contains("e+"));
+    assert!(
+        std::fs::read_to_string(cv.join("documents.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            > 60
+    );
 }
 
 #[test]

@@ -1,9 +1,12 @@
-//! Parquet export of the quotes and figures tables, for data teams (one file per table,
-//! Snappy-compressed, row groups of 64k rows; speaker identities resolved to canonical names).
+//! Export of the documents, quotes and figures tables for data teams: Parquet (one file per
+//! table, Snappy-compressed, row groups of 64k rows, dates typed as DATE) or CSV (plain
+//! numbers, dates as YYYY-MM-DD, optionally with a byte-order mark for Excel). Speaker
+//! identities are resolved to their canonical names. The columns are listed in
+//! docs/store.md.
 
 use crate::Result;
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
@@ -17,6 +20,8 @@ enum Ty {
     I64,
     F64,
     Str,
+    /// a `YYYY-MM-DD` text, as a Parquet DATE (days since 1970-01-01)
+    Date,
 }
 
 struct Table {
@@ -25,6 +30,23 @@ struct Table {
     /// (column, type, required)
     cols: &'static [(&'static str, Ty, bool)],
 }
+
+const DOCUMENTS: Table = Table {
+    name: "documents",
+    sql: "SELECT id, title, date, url, outlet, bytes, n_quotes, n_figures, hash
+          FROM documents ORDER BY id",
+    cols: &[
+        ("id", Ty::Str, true),
+        ("title", Ty::Str, false),
+        ("date", Ty::Date, false),
+        ("url", Ty::Str, false),
+        ("outlet", Ty::Str, false),
+        ("bytes", Ty::I64, true),
+        ("n_quotes", Ty::I64, true),
+        ("n_figures", Ty::I64, true),
+        ("hash", Ty::Str, true),
+    ],
+};
 
 const QUOTES: Table = Table {
     name: "quotes",
@@ -48,7 +70,7 @@ const QUOTES: Table = Table {
         ("affiliation", Ty::Str, false),
         ("cue", Ty::Str, false),
         ("cue_lemma", Ty::Str, false),
-        ("date", Ty::Str, false),
+        ("date", Ty::Date, false),
         ("outlet", Ty::Str, false),
     ],
 };
@@ -57,7 +79,7 @@ const FIGURES: Table = Table {
     name: "figures",
     sql: "SELECT f.id, f.doc_id, f.seq, f.text, f.start, f.\"end\", f.value, f.low, f.high,
                  f.qualifier, f.unit, f.category, f.what, f.source, f.source_speaker_id,
-                 s.name, f.when_text, f.date, f.place, f.part_of, f.outlet
+                 s.name, f.when_text, f.date, f.date_from, f.period, f.place, f.part_of, f.outlet
           FROM figures f LEFT JOIN speakers s ON s.id = f.source_speaker_id ORDER BY f.id",
     cols: &[
         ("id", Ty::I64, true),
@@ -77,7 +99,9 @@ const FIGURES: Table = Table {
         ("source_speaker_id", Ty::I64, false),
         ("source_speaker", Ty::Str, false),
         ("when_text", Ty::Str, false),
-        ("date", Ty::Str, false),
+        ("date", Ty::Date, false),
+        ("date_from", Ty::Str, false),
+        ("period", Ty::Str, false),
         ("place", Ty::Str, false),
         ("part_of", Ty::I64, false),
         ("outlet", Ty::Str, false),
@@ -86,8 +110,22 @@ const FIGURES: Table = Table {
 
 const ROW_GROUP: usize = 65_536;
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` text.
+fn days(s: &[u8]) -> Option<i32> {
+    let s = std::str::from_utf8(s).ok()?;
+    let y: i64 = s.get(..4)?.parse().ok()?;
+    let m: i64 = s.get(5..7)?.parse().ok()?;
+    let d: i64 = s.get(8..10)?.parse().ok()?;
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    i32::try_from(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468).ok()
+}
+
 #[derive(Default)]
 struct Column {
+    dates: Vec<i32>,
     ints: Vec<i64>,
     floats: Vec<f64>,
     strs: Vec<ByteArray>,
@@ -98,12 +136,12 @@ fn message(t: &Table) -> String {
     let mut m = format!("message {} {{\n", t.name);
     for (name, ty, req) in t.cols {
         let rep = if *req { "required" } else { "optional" };
-        let ty = match ty {
-            Ty::I64 => "int64".to_string(),
-            Ty::F64 => "double".to_string(),
-            Ty::Str => "binary".to_string(),
+        let (ty, ann) = match ty {
+            Ty::I64 => ("int64", ""),
+            Ty::F64 => ("double", ""),
+            Ty::Str => ("binary", " (UTF8)"),
+            Ty::Date => ("int32", " (DATE)"),
         };
-        let ann = if ty == "binary" { " (UTF8)" } else { "" };
         m.push_str(&format!("  {rep} {ty} {name}{ann};\n"));
     }
     m.push('}');
@@ -135,6 +173,9 @@ fn flush(
                 cw.typed::<ByteArrayType>()
                     .write_batch(&c.strs, def, None)?;
             }
+            Ty::Date => {
+                cw.typed::<Int32Type>().write_batch(&c.dates, def, None)?;
+            }
         }
         cw.close()?;
         *c = Column::default();
@@ -162,7 +203,12 @@ fn export_table(conn: &Connection, t: &Table, dir: &Path) -> Result<usize> {
         for (k, (_, ty, req)) in t.cols.iter().enumerate() {
             let v = r.get_ref(k)?;
             let c = &mut cols[k];
-            let present = !matches!(v, ValueRef::Null);
+            // a date that is no date is written as none
+            let date = match (ty, v) {
+                (Ty::Date, ValueRef::Text(s)) => days(s),
+                _ => None,
+            };
+            let present = !matches!(v, ValueRef::Null) && (*ty != Ty::Date || date.is_some());
             c.def.push(present as i16);
             if !present && *req {
                 return Err(crate::Error::Invalid(format!(
@@ -178,6 +224,7 @@ fn export_table(conn: &Connection, t: &Table, dir: &Path) -> Result<usize> {
                 (Ty::F64, ValueRef::Real(f)) => c.floats.push(f),
                 (Ty::F64, ValueRef::Integer(i)) => c.floats.push(i as f64),
                 (Ty::Str, ValueRef::Text(s)) => c.strs.push(ByteArray::from(s.to_vec())),
+                (Ty::Date, _) => c.dates.extend(date),
                 _ => {
                     return Err(crate::Error::Invalid(format!(
                         "{}: unexpected value type in column {}",
@@ -196,11 +243,63 @@ fn export_table(conn: &Connection, t: &Table, dir: &Path) -> Result<usize> {
     Ok(n)
 }
 
-/// Write `quotes.parquet` and `figures.parquet` into `dir`; returns their row counts.
-pub fn parquet(conn: &Connection, dir: &Path) -> Result<(usize, usize)> {
+/// The exported tables, in the order they are written.
+const TABLES: [&Table; 3] = [&DOCUMENTS, &QUOTES, &FIGURES];
+
+/// Write `documents.parquet`, `quotes.parquet` and `figures.parquet` into `dir`; returns
+/// (file, rows) for each.
+pub fn parquet(conn: &Connection, dir: &Path) -> Result<Vec<(String, usize)>> {
     std::fs::create_dir_all(dir)?;
-    Ok((
-        export_table(conn, &QUOTES, dir)?,
-        export_table(conn, &FIGURES, dir)?,
-    ))
+    TABLES
+        .iter()
+        .map(|t| Ok((format!("{}.parquet", t.name), export_table(conn, t, dir)?)))
+        .collect()
+}
+
+/// A number as a spreadsheet reads it: every digit, no exponent, no ".0" after an integer.
+pub fn plain(f: f64) -> String {
+    if !f.is_finite() {
+        return String::new();
+    }
+    let s = format!("{f}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// Write `documents.csv`, `quotes.csv` and `figures.csv` into `dir` (with a byte-order mark
+/// when `bom`, so that Excel reads UTF-8); returns (file, rows) for each.
+pub fn csv(conn: &Connection, dir: &Path, bom: bool) -> Result<Vec<(String, usize)>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for t in TABLES {
+        let name = format!("{}.csv", t.name);
+        let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join(&name))?);
+        if bom {
+            std::io::Write::write_all(&mut file, "\u{feff}".as_bytes())?;
+        }
+        let mut w = ::csv::Writer::from_writer(file);
+        let csv_err = |e: ::csv::Error| crate::Error::Io(std::io::Error::other(e));
+        w.write_record(t.cols.iter().map(|c| c.0))
+            .map_err(csv_err)?;
+        let mut st = conn.prepare(t.sql)?;
+        let mut rows = st.query([])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            let mut rec = Vec::with_capacity(t.cols.len());
+            for k in 0..t.cols.len() {
+                rec.push(match r.get_ref(k)? {
+                    ValueRef::Null => String::new(),
+                    ValueRef::Integer(i) => i.to_string(),
+                    ValueRef::Real(f) => plain(f),
+                    ValueRef::Text(s) | ValueRef::Blob(s) => {
+                        String::from_utf8_lossy(s).into_owned()
+                    }
+                });
+            }
+            w.write_record(&rec).map_err(csv_err)?;
+            n += 1;
+        }
+        w.flush()?;
+        out.push((name, n));
+    }
+    Ok(out)
 }

@@ -1551,6 +1551,9 @@ mod store_tests {
         assert_eq!(wide.len(), 1, "{wide:?}");
         assert_eq!(wide[0].b.value, Some(20000.0));
         // "sekitar 20.000" reaches 22,000: 13,000 below more than 35,000
-        assert!((wide[0].difference - 13000.0 / 35000.0).abs() < 1e-6, "{wide:?}");
+        assert!(
+            (wide[0].difference - 13000.0 / 35000.0).abs() < 1e-6,
+            "{wide:?}"
+        );
     }
 }
