@@ -34,6 +34,17 @@ def start_server(db):
     return p, "http://" + m.group(1)
 
 
+def wait_text(page, sel, pred, timeout=10.0):
+    """The text of `sel` once `pred` holds for it (the page's CSP forbids evaluated strings,
+    so Python polls)."""
+    end = time.time() + timeout
+    while True:
+        txt = page.inner_text(sel)
+        if pred(txt) or time.time() > end:
+            return txt
+        time.sleep(0.05)
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
@@ -54,7 +65,14 @@ def main():
     with open(docs, "w", encoding="utf-8") as f:
         for k, d in enumerate(["2024-05-14", "2024-05-20", "2024-05-27"]):
             t = text.replace("35.000", f"{35000 + 900 * k:,}".replace(",", "."))
-            f.write(json.dumps({"id": f"e2e-{k}", "date": d, "text": t}) + "\n")
+            f.write(json.dumps({"id": f"e2e-{k}", "date": d, "text": t,
+                                "title": f"Laporan {k} <script>alert(1)</script>",
+                                "url": f"https://contoh.id/berita/{k}"}) + "\n")
+        # more statements than one page holds
+        for k in range(40):
+            t = (f"Juru bicara Dinas Contoh, Rahmat Hidayat, mengatakan jalan desa ke-{k} sudah diperbaiki. "
+                 f"\u201cKami bekerja siang malam,\u201d kata Rahmat.")
+            f.write(json.dumps({"id": f"page-{k}", "date": "2024-06-01", "text": t}) + "\n")
     subprocess.run([KUTIP, "ingest", "--db", db, "--input", "jsonl", docs], check=True,
                    stderr=subprocess.DEVNULL)
     server, url = start_server(db)
@@ -91,7 +109,7 @@ def main():
             check("kata" in cues and "ujarnya" in cues, f"cue words are marked: {cues}")
             figs = page.eval_on_selector_all(
                 "#rendered span.figure", "els => els.map(e => [e.textContent, e.title])")
-            check(any("35.000" in t and "kategori killed" in tip and "Kementerian Kesehatan Gaza" in tip
+            check(any("35.000" in t and "kategori tewas (killed)" in tip and "Kementerian Kesehatan Gaza" in tip
                       for t, tip in figs), "the death toll is boxed with value, category and source")
             bp = page.eval_on_selector_all(
                 "#rendered p.boilerplate", "els => els.map(e => [e.textContent, e.querySelectorAll('.quote').length])")
@@ -115,11 +133,60 @@ def main():
             page.click("#search-table tbody tr td:nth-child(2) a")
             page.wait_for_selector("#speaker-page:not([hidden])")
             check("Ismail Haniyeh" in page.inner_text("#speaker-name"), "speaker page opens")
+            links = page.eval_on_selector_all("#search-table a.doc-link", "els => els.map(e => [e.href, e.textContent, e.rel])")
+            check(links and links[0][0].startswith("https://contoh.id/berita/") and "noopener" in links[0][2],
+                  f"rows link to their article: {links[:1]}")
+            check(any("<script>" in l[1] for l in links) and page.evaluate("typeof window.alert_called") == "undefined",
+                  "a title with <script> shows as text")
             page.click("#timeline-form button")
             page.wait_for_selector("#timeline svg circle.point")
             pts = page.eval_on_selector_all("#timeline circle.point", "els => els.map(e => e.dataset.source)")
             check(len(pts) == 3 and set(pts) == {"Kementerian Kesehatan Gaza"},
                   f"timeline draws one series per source: {pts}")
+            check(page.locator("#timeline-legend .item").count() == 1, "the legend lists the series")
+
+            # pagination over 80+ statements, and the CSV of the current query
+            page.fill("#q-text", "")
+            page.fill("#q-speaker", "")
+            with page.expect_response(lambda r: "/v1/quotes?" in r.url):
+                page.click("#search-form button[type=submit]")
+            rng = wait_text(page, "#range", lambda x: not x.endswith(" 6"))
+            total = int(rng.split()[-1])
+            check(rng.startswith("1–50") and total > 50, f"the first page says {rng}")
+            first = page.inner_text("#search-table tbody tr:first-child")
+            page.click("#next")
+            wait_text(page, "#range", lambda x: x.startswith("51"))
+            check(page.inner_text("#search-table tbody tr:first-child") != first,
+                  "the next page shows other rows")
+            page.click("#prev")
+            wait_text(page, "#range", lambda x: x.startswith("1–"))
+            href = page.get_attribute("#csv-link", "href")
+            csv_text = page.evaluate("async (h) => (await fetch(h)).text()", href)
+            rows = [r for r in csv_text.lstrip("\ufeff").splitlines() if r]
+            check(rows[0].startswith("date,outlet,title,url") and len(rows) == total + 1,
+                  f"the CSV download holds the whole query ({len(rows) - 1} rows)")
+
+            # English on demand, Indonesian by default
+            page.select_option("#lang", "en")
+            check(page.inner_text("#tab-corpus") == "Corpus", "the page speaks English when asked")
+            page.select_option("#lang", "id")
+            check(page.inner_text("#tab-corpus") == "Korpus", "and Indonesian again")
+            check(page.evaluate("async () => (await fetch('/favicon.svg')).headers.get('content-type')") == "image/svg+xml",
+                  "a favicon is served")
+
+            # a 390 px phone: nothing wider than the screen
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto(url + "/")
+            phone.fill("#article", text)
+            phone.click("#analyse")
+            phone.wait_for_selector("#result:not([hidden])")
+            w = phone.evaluate("document.documentElement.scrollWidth")
+            check(w <= 390, f"the article view fits a phone ({w} px)")
+            phone.click("#tab-corpus")
+            phone.click("#search-form button[type=submit]")
+            phone.wait_for_selector("#pager:not([hidden])")
+            w = phone.evaluate("document.documentElement.scrollWidth")
+            check(w <= 390, f"the corpus view fits a phone ({w} px)")
             browser.close()
     finally:
         server.terminate()

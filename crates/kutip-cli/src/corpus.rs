@@ -505,21 +505,7 @@ fn print_rows<T: Serialize>(rows: &[T], cols: &[&str], how: &Printed) -> Result<
 const QUOTE_TABLE: &[&str] = &[
     "date", "outlet", "speaker", "role", "kind", "cue", "text", "doc_id",
 ];
-const QUOTE_CSV: &[&str] = &[
-    "date",
-    "outlet",
-    "title",
-    "url",
-    "doc_id",
-    "speaker",
-    "speaker_id",
-    "role",
-    "kind",
-    "cue",
-    "text",
-    "start",
-    "end",
-];
+use kutip_store::export::QUOTE_CSV;
 const FIGURE_TABLE: &[&str] = &[
     "date",
     "value",
@@ -532,29 +518,7 @@ const FIGURE_TABLE: &[&str] = &[
     "text",
     "doc_id",
 ];
-const FIGURE_CSV: &[&str] = &[
-    "date",
-    "date_from",
-    "period",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "qualifier",
-    "category",
-    "what",
-    "source",
-    "when",
-    "place",
-    "text",
-    "start",
-    "end",
-    "doc_id",
-    "title",
-    "outlet",
-    "doc_date",
-    "url",
-];
+use kutip_store::export::FIGURE_CSV;
 
 pub fn query(a: &QueryArgs) -> Result<bool> {
     let mut store =

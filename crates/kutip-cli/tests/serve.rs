@@ -248,7 +248,17 @@ fn ingest_needs_the_token_and_queries_see_it() {
     assert_eq!(q["quotes"].as_array().unwrap().len(), 1);
     assert!(q["next"].is_null());
     assert!(q["quotes"][0]["doc_id"] == "a" && q["quotes"][0].get("url").is_some());
+    // the current query as a spreadsheet
+    let (st, body) = srv.request("GET", "/v1/quotes?format=csv", &[], b"");
+    assert_eq!(st, 200, "{body}");
+    assert!(
+        body.trim_start_matches('\u{feff}')
+            .starts_with("date,outlet,title,url"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 3, "{body}");
     for bad in [
+        "/v1/quotes?format=xml",
         "/v1/figures?limit=5001",
         "/v1/merges?limit=0",
         "/v1/disagreements?window=40000",

@@ -31,6 +31,7 @@ const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");
 const OPENAPI: &str = include_str!("../assets/openapi.json");
+const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 #[derive(Clone)]
 pub struct Config {
@@ -408,13 +409,46 @@ struct QuotesParams {
     kind: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    /// `json` (the default) or `csv`
+    format: Option<String>,
+}
+
+/// Is `format=csv` asked (or an unknown format, an error)?
+fn wants_csv(f: Option<&str>) -> Result<bool, ApiError> {
+    match f.map(str::trim).filter(|f| !f.is_empty()) {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(o) => Err(ApiError::bad(format!(
+            "format must be json or csv, not {o:?}"
+        ))),
+    }
+}
+
+/// Rows as a CSV download.
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn quotes(
     State(st): State<Shared>,
     q: Result<Query<QuotesParams>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = query(q)?;
+    let csv = wants_csv(p.format.as_deref())?;
     let kind = given(p.kind)?;
     let qq = QuoteQuery {
         speaker: given(p.speaker)?,
@@ -423,11 +457,22 @@ async fn quotes(
         until: given(p.until)?,
         outlet: given(p.outlet)?,
         kind,
-        limit: limit(p.limit, 50)?,
+        limit: limit(
+            p.limit,
+            if csv {
+                kutip_store::filters::MAX_LIMIT
+            } else {
+                50
+            },
+        )?,
         offset: p.offset.unwrap_or(0),
     };
     let rows = with_store(&st, move |s| s.quotes(&qq)).await?;
-    Ok(page("quotes", rows))
+    if csv {
+        let body = kutip_store::export::rows_csv(&rows.rows, kutip_store::export::QUOTE_CSV, true)?;
+        return Ok(csv_response("kutip-statements.csv", body));
+    }
+    Ok(page("quotes", rows).into_response())
 }
 
 #[derive(Deserialize)]
@@ -440,13 +485,16 @@ struct FiguresParams {
     until: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    /// `json` (the default) or `csv`
+    format: Option<String>,
 }
 
 async fn figures(
     State(st): State<Shared>,
     q: Result<Query<FiguresParams>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = query(q)?;
+    let csv = wants_csv(p.format.as_deref())?;
     let fq = FigureQuery {
         category: given(p.category)?,
         what: given(p.what)?,
@@ -454,11 +502,23 @@ async fn figures(
         place: given(p.place)?,
         since: given(p.since)?,
         until: given(p.until)?,
-        limit: limit(p.limit, 200)?,
+        limit: limit(
+            p.limit,
+            if csv {
+                kutip_store::filters::MAX_LIMIT
+            } else {
+                200
+            },
+        )?,
         offset: p.offset.unwrap_or(0),
     };
     let rows = with_store(&st, move |s| s.figures(&fq)).await?;
-    Ok(page("figures", rows))
+    if csv {
+        let body =
+            kutip_store::export::rows_csv(&rows.rows, kutip_store::export::FIGURE_CSV, true)?;
+        return Ok(csv_response("kutip-figures.csv", body));
+    }
+    Ok(page("figures", rows).into_response())
 }
 
 #[derive(Deserialize)]
@@ -791,6 +851,10 @@ pub fn app(cfg: Config) -> Result<Router, String> {
         .route(
             "/openapi.json",
             get(|| async { asset("application/json", OPENAPI) }),
+        )
+        .route(
+            "/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
         )
         .route("/healthz", get(healthz))
         .route("/v1/extract", post(extract))

@@ -303,3 +303,79 @@ pub fn csv(conn: &Connection, dir: &Path, bom: bool) -> Result<Vec<(String, usiz
     }
     Ok(out)
 }
+
+/// Rows (anything serialisable to JSON objects) as CSV text with the columns `cols`: plain
+/// numbers, lists joined with "; ", a byte-order mark first when `bom`.
+pub fn rows_csv<T: serde::Serialize>(rows: &[T], cols: &[&str], bom: bool) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: ::csv::Error| crate::Error::Io(std::io::Error::other(e));
+    w.write_record(cols).map_err(csv_err)?;
+    for r in rows {
+        let v = serde_json::to_value(r).map_err(|e| crate::Error::Invalid(e.to_string()))?;
+        let rec: Vec<String> = cols.iter().map(|c| cell(&v[*c])).collect();
+        w.write_record(&rec).map_err(csv_err)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| crate::Error::Io(std::io::Error::other(e.to_string())))?;
+    let mut out = String::with_capacity(body.len() + 3);
+    if bom {
+        out.push('\u{feff}');
+    }
+    out.push_str(&String::from_utf8_lossy(&body));
+    Ok(out)
+}
+
+/// One JSON value as a CSV cell.
+pub fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => n.as_f64().map(plain).unwrap_or_else(|| n.to_string()),
+        },
+        serde_json::Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join("; "),
+        x => x.to_string(),
+    }
+}
+
+/// The columns of the statements and figures CSV (the CLI's and the API's).
+pub const QUOTE_CSV: &[&str] = &[
+    "date",
+    "outlet",
+    "title",
+    "url",
+    "doc_id",
+    "speaker",
+    "speaker_id",
+    "role",
+    "kind",
+    "cue",
+    "text",
+    "start",
+    "end",
+];
+pub const FIGURE_CSV: &[&str] = &[
+    "date",
+    "date_from",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "qualifier",
+    "category",
+    "what",
+    "source",
+    "when",
+    "place",
+    "text",
+    "start",
+    "end",
+    "doc_id",
+    "title",
+    "outlet",
+    "doc_date",
+    "url",
+];
