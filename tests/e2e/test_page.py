@@ -17,7 +17,9 @@ import time
 from playwright.sync_api import sync_playwright
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KUTIP = os.environ.get("KUTIP", os.path.join(ROOT, "target", "release", "kutip"))
+# the binary where cargo put it: $KUTIP, else $CARGO_TARGET_DIR/release, else target/release
+KUTIP = os.environ.get("KUTIP") or os.path.join(
+    os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "kutip")
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

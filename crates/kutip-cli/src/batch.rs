@@ -7,7 +7,7 @@
 //! `RUST_BACKTRACE=1` for the full trace).
 
 use crate::input::{Doc, Item};
-use indicatif::ProgressBar;
+use crate::progress::Progress;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::io::Write;
@@ -94,7 +94,7 @@ pub fn run<F>(
     f: F,
     out: &mut impl Write,
     err: &mut dyn FnMut(&str),
-    pb: &ProgressBar,
+    pb: &Progress,
 ) -> anyhow::Result<Summary>
 where
     F: Fn(&Doc) -> anyhow::Result<String> + Sync,
@@ -127,10 +127,10 @@ where
                 }
                 Err(e) => {
                     sum.failed += 1;
-                    pb.suspend(|| err(&format!("kutip: error: {e}")));
+                    pb.bar.suspend(|| err(&format!("kutip: error: {e}")));
                 }
             }
-            pb.inc(1);
+            pb.advance(1, bytes as u64, "");
         }
     }
     out.flush()?;
@@ -171,7 +171,7 @@ mod tests {
             },
             &mut out,
             &mut |e| errs.push(e.to_string()),
-            &ProgressBar::hidden(),
+            &Progress::new(&[], false),
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "ok 1\nok 4\n");

@@ -3,7 +3,6 @@
 use crate::input::{self, Item};
 use crate::InputArgs;
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use kutip_store::{
     DisagreementQuery, DocIn, FigureQuery, IngestStats, QuoteQuery, SqliteStore, Store,
 };
@@ -78,12 +77,13 @@ pub enum QueryCmd {
         /// Full-text search in the statement (all words must occur; `OR` between words).
         #[arg(long)]
         text: Option<String>,
-        /// Earliest date (YYYY-MM-DD).
+        /// Earliest date (YYYY-MM-DD, or YYYY-MM, YYYY).
         #[arg(long)]
         since: Option<String>,
-        /// Latest date (YYYY-MM-DD).
+        /// Latest date (YYYY-MM-DD, or YYYY-MM, YYYY).
         #[arg(long)]
         until: Option<String>,
+        /// The outlet, as given in the input (`outlet` of JSONL).
         #[arg(long)]
         outlet: Option<String>,
         /// direct, indirect or mixed.
@@ -101,10 +101,14 @@ pub enum QueryCmd {
         /// The source's name (or part of it).
         #[arg(long)]
         source: Option<String>,
+        /// The place the figure is about ("Gaza", "Demak").
         #[arg(long)]
         place: Option<String>,
+        /// Earliest date of the figure (YYYY-MM-DD, YYYY-MM or YYYY): its own time when it
+        /// names one, else its article's date.
         #[arg(long)]
         since: Option<String>,
+        /// Latest date of the figure (YYYY-MM-DD, YYYY-MM or YYYY).
         #[arg(long)]
         until: Option<String>,
     },
@@ -112,6 +116,7 @@ pub enum QueryCmd {
     Speakers,
     /// Figures of one category and place, within a time window, whose sources differ.
     Disagreements {
+        /// Only this category (killed, injured, money, ...); without it, all but `other`.
         #[arg(long)]
         category: Option<String>,
         /// Days between the two figures at most.
@@ -232,16 +237,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         .map(crate::train::load_model)
         .transpose()?;
     let entries = crate::entries(&a.input);
-    let pb = if std::io::stderr().is_terminal() {
-        let pb = ProgressBar::new_spinner();
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {elapsed} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+    let pb = crate::progress::Progress::new(&entries, std::io::stderr().is_terminal());
     // batches extracted by this thread are written by the writer thread
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DocIn>>(2);
     let db_name = at();
@@ -259,6 +255,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let mut skipped = 0usize;
     let mut duplicates = 0usize;
     let mut bytes = 0usize;
+    let (mut done, mut done_bytes) = (0usize, 0usize);
     // the first occurrence of an id in this run is the one kept
     let mut first_seen: std::collections::HashMap<String, String> = Default::default();
     let mut it = input::stream(entries, a.input.format, a.input.lossy);
@@ -273,7 +270,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 Item::Doc(d) => {
                     if let Some(first) = first_seen.get(&d.id) {
                         duplicates += 1;
-                        pb.suspend(|| {
+                        pb.bar.suspend(|| {
                             eprintln!(
                                 "kutip: warning: {}: id {:?} was already read from {first}; the first one is kept",
                                 d.origin, d.id
@@ -286,11 +283,11 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 }
                 Item::Error(e) => {
                     errors += 1;
-                    pb.suspend(|| eprintln!("kutip: error: {e}"));
+                    pb.bar.suspend(|| eprintln!("kutip: error: {e}"));
                 }
                 Item::Skipped(m) => {
                     skipped += 1;
-                    pb.suspend(|| eprintln!("kutip: {m}"));
+                    pb.bar.suspend(|| eprintln!("kutip: {m}"));
                 }
             }
         }
@@ -328,7 +325,7 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
                 Ok(d) => out.push(d),
                 Err(e) => {
                     errors += 1;
-                    pb.suspend(|| eprintln!("kutip: error: {e}"));
+                    pb.bar.suspend(|| eprintln!("kutip: error: {e}"));
                 }
             }
         }
@@ -339,18 +336,20 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         if tx.send(out).is_err() {
             break; // the writer stopped: its error is reported below
         }
-        pb.set_position((sent + unchanged) as u64);
-        pb.set_message(format!(
-            "{} statements {} figures",
-            extracted.0, extracted.1
-        ));
+        pb.advance(
+            (sent + unchanged - done) as u64,
+            (bytes - done_bytes) as u64,
+            &format!("{} statements, {} figures", extracted.0, extracted.1),
+        );
+        done = sent + unchanged;
+        done_bytes = bytes;
     }
     drop(tx);
     let (mut stats, store) = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the database writer panicked"))??;
     stats.unchanged += unchanged;
-    pb.finish_and_clear();
+    pb.finish();
     let secs = t0.elapsed().as_secs_f64();
     let docs = stats.new + stats.changed + stats.unchanged;
     let [nd, nq, nf, ns] = store.counts().with_context(at)?;

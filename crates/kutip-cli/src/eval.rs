@@ -9,7 +9,9 @@ pub enum EvalCmd {
     /// Sentence-boundary and token F1 on a UD CoNLL-U file: consecutive gold sentences are
     /// joined by one space into documents of `--per-doc` sentences.
     Segment {
+        /// A CoNLL-U file (../shared/data/ud/*.conllu).
         file: String,
+        /// Gold sentences joined into one document.
         #[arg(long, default_value_t = 20)]
         per_doc: usize,
         /// Print the sentences where the segmenter disagrees with the gold standard.
@@ -19,6 +21,7 @@ pub enum EvalCmd {
     /// Span precision, recall and F1 (micro and per label) of `kutip tag` on a PFSA-ID file,
     /// against the file's own labels.
     Pfsa {
+        /// A PFSA-ID file: `token<TAB>label` per line, a blank line between sentences.
         file: String,
         /// A model written by `kutip train` (without it, the rules label).
         #[arg(long)]

@@ -7,11 +7,11 @@ mod corpus;
 mod eval;
 mod input;
 mod ledger_eval;
+mod progress;
 mod train;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use input::{Doc, Format};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -73,6 +73,7 @@ enum Cmd {
     },
     /// Label a PFSA-ID token-per-line file (`token<TAB>label` out, same tokens and blank lines).
     Tag {
+        /// A PFSA-ID file (`token<TAB>label` per line; the labels are replaced).
         file: String,
         /// A model written by `kutip train` (without it, the rules label).
         #[arg(long)]
@@ -100,6 +101,7 @@ enum Cmd {
     },
     /// Check a ledger database thoroughly (`PRAGMA integrity_check`); exit 1 when damaged.
     Check {
+        /// The ledger database.
         #[arg(long, default_value = "ledger.db")]
         db: std::path::PathBuf,
     },
@@ -202,28 +204,19 @@ where
     let t0 = Instant::now();
     let entries = entries(input);
     let show =
-        std::io::stderr().is_terminal() && (entries.len() > 1 || input.format == Format::Jsonl);
-    let pb = if show {
-        let pb = ProgressBar::new_spinner();
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+        std::io::stderr().is_terminal() && (entries.len() > 1 || input.format == Format::Jsonl || entries.iter().any(|e| matches!(e, input::Entry::File(p) if p.extension().is_some_and(|x| x == "jsonl" || x == "ndjson"))));
+    let pb = progress::Progress::new(&entries, show);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut skipped = 0usize;
     let items = input::stream(entries, input.format, input.lossy).inspect(|i| {
         if let input::Item::Skipped(m) = i {
             skipped += 1;
-            pb.suspend(|| eprintln!("kutip: {m}"));
+            pb.bar.suspend(|| eprintln!("kutip: {m}"));
         }
     });
     let sum = batch::run(items, f, &mut out, &mut |e| eprintln!("{e}"), &pb)?;
-    pb.finish_and_clear();
+    pb.finish();
     let secs = t0.elapsed().as_secs_f64();
     eprintln!(
         "kutip: {} documents ({:.1} MB) in {secs:.1} s; {} failed, {skipped} skipped",
@@ -232,4 +225,35 @@ where
         sum.failed,
     );
     Ok(sum.failed == 0)
+}
+
+#[cfg(test)]
+mod help_tests {
+    use clap::CommandFactory;
+
+    /// Every command and every option says what it is for (`--help`).
+    #[test]
+    fn every_option_has_help() {
+        fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let here = format!("{path} {}", c.get_name());
+            if c.get_about().is_none() && !path.is_empty() {
+                missing.push(format!("{here}: the command"));
+            }
+            for a in c.get_arguments() {
+                let id = a.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{here}: {id}"));
+                }
+            }
+            for s in c.get_subcommands() {
+                walk(s, &here, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
 }

@@ -69,8 +69,10 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(short = 'o', long = "output")]
     out: String,
+    /// Passes over the training data at most (the best epoch on --dev is kept).
     #[arg(long, default_value_t = 40)]
     epochs: usize,
+    /// Seed of the shuffling between epochs (same seed, same model).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Drop features seen fewer times than this.
