@@ -142,12 +142,12 @@ mod tests {
     use super::*;
 
     fn doc(id: &str, text: &str) -> Item {
-        Item::Doc(Doc {
-            id: id.into(),
-            text: text.into(),
-            meta: kutip::Meta::default(),
-            origin: format!("t.jsonl:{id}"),
-        })
+        Item::Doc(Box::new(Doc::plain(
+            id.into(),
+            text.into(),
+            kutip::Meta::default(),
+            format!("t.jsonl:{id}"),
+        )))
     }
 
     #[test]

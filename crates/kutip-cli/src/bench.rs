@@ -31,7 +31,7 @@ fn load(input: &InputArgs) -> (Vec<Doc>, usize) {
     let mut errors = 0;
     for item in input::stream(crate::entries(input), input.format, input.lossy) {
         match item {
-            Item::Doc(d) => docs.push(d),
+            Item::Doc(d) => docs.push(*d),
             Item::Error(e) => {
                 errors += 1;
                 eprintln!("kutip: error: {e}");
@@ -55,8 +55,9 @@ fn extract_timed(
         model,
         stop: None,
         timings,
+        source: None,
     };
-    kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)
+    d.run(&opts)
         .map(|l| l.quotes.len() + l.figures.len())
         .unwrap_or(0)
 }
@@ -201,6 +202,7 @@ fn scaling(docs: &[Doc], m: Option<&kutip::tagger::Model>) {
                 .join("\n\n"),
             meta: kutip::Meta::default(),
             origin: "joined".into(),
+            source: None,
         };
         let runs = if target <= 1_000_000 { 3 } else { 1 };
         let as_articles = best_of(runs, || {

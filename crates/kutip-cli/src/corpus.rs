@@ -304,19 +304,18 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
             model: model.as_ref(),
             stop: None,
             timings: None,
+            source: None,
         };
         let results: Vec<std::result::Result<DocIn, String>> = todo
             .into_par_iter()
             .map(|(d, hash)| {
-                crate::batch::guarded(|| {
-                    Ok(kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)?)
-                })
-                .map(|ledger| DocIn {
-                    hash,
-                    bytes: d.text.len(),
-                    ledger,
-                })
-                .map_err(|e| crate::batch::doc_error(&d, &e))
+                crate::batch::guarded(|| Ok(d.run(&opts)?))
+                    .map(|ledger| DocIn {
+                        hash,
+                        bytes: d.text.len(),
+                        ledger,
+                    })
+                    .map_err(|e| crate::batch::doc_error(&d, &e))
             })
             .collect();
         let mut out = Vec::with_capacity(results.len());

@@ -189,7 +189,7 @@ fn eval_ledger(
         false,
     ) {
         match item {
-            crate::input::Item::Doc(d) => docs.push(d),
+            crate::input::Item::Doc(d) => docs.push(*d),
             crate::input::Item::Error(e) => {
                 errors += 1;
                 eprintln!("kutip: error: {e}");
@@ -202,11 +202,12 @@ fn eval_ledger(
         model: model.as_ref(),
         stop: None,
         timings: None,
+        source: None,
     };
     let preds: std::collections::HashMap<String, le::Predicted> = docs
         .par_iter()
         .filter_map(|d| {
-            let l = kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts).ok()?;
+            let l = d.run(&opts).ok()?;
             Some((d.id.clone(), le::Predicted::of(&l)))
         })
         .collect();
@@ -348,6 +349,7 @@ fn eval_segment(path: &str, per_doc: usize, show_errors: bool) -> Result<bool> {
             kind: kutip::BlockKind::Paragraph,
             start: 0,
             end: doc.len(),
+            html: None,
         };
         let a = kutip::segment::segment(&doc, vec![block]);
         let pred_spans: Vec<(usize, usize)> =

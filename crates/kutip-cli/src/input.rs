@@ -1,11 +1,13 @@
-//! Reading documents: plain-text files, directories (recursive, sorted), stdin, JSONL.
+//! Reading documents: plain-text files, directories (recursive, sorted), stdin, JSONL, web
+//! pages (HTML) and web archives (WARC, plain or gzipped; read by `kutip-html`).
 //!
 //! Every problem is an [`Item::Error`] that names the file and the line or byte; it never stops
 //! the other documents. Directory walks skip hidden entries (`.git/`, `.DS_Store`) and binary
 //! files (NUL bytes or the magic of PDF, archives, images, executables), each with one
 //! [`Item::Skipped`] line. With `--input auto` (the default) the format of each file comes from
-//! its extension (`.jsonl`, `.ndjson`, `.json`: JSON lines), else from its first line (a JSON
-//! object with a `text` field).
+//! its extension (`.jsonl`, `.ndjson`, `.json`: JSON lines; `.html`, `.htm`: a web page;
+//! `.warc`, `.warc.gz`: a web archive), else from its first bytes (a JSON object with a `text`
+//! field, a page that opens like HTML, a WARC record).
 
 use kutip::Meta;
 use serde::Deserialize;
@@ -21,6 +23,39 @@ pub struct Doc {
     pub meta: Meta,
     /// Where the document came from, for messages: `file` or `file:line`.
     pub origin: String,
+    /// For a web page: the blocks of its main text, with the range of each in the page. The
+    /// ledger then carries `text` (what was analysed) and each block its element's range.
+    pub source: Option<Vec<kutip::doc::SourceBlock>>,
+}
+
+impl Doc {
+    /// A plain document (no source structure).
+    pub fn plain(id: String, text: String, meta: Meta, origin: String) -> Doc {
+        Doc {
+            id,
+            text,
+            meta,
+            origin,
+            source: None,
+        }
+    }
+
+    /// Run the pipeline on this document: with its source structure when it has one, and the
+    /// analysed text in the ledger then.
+    pub fn run(
+        &self,
+        opts: &kutip::ledger::Options,
+    ) -> Result<kutip::Ledger, kutip::ledger::Failure> {
+        let o = kutip::ledger::Options {
+            source: self.source.as_deref(),
+            ..*opts
+        };
+        let mut l = kutip::ledger::run(&self.id, &self.text, self.meta.clone(), &o)?;
+        if self.source.is_some() {
+            l.text = Some(self.text.clone());
+        }
+        Ok(l)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,12 +66,16 @@ pub enum Format {
     Text,
     /// One JSON object per line: `text` and optional `id`, `title`, `date`, `url`, `outlet`.
     Jsonl,
+    /// A web page: its main text, structure and metadata are read (see docs/html.md).
+    Html,
+    /// A web archive (`.warc`, `.warc.gz`): every HTML response record is a document.
+    Warc,
 }
 
 /// One input item.
 #[derive(Debug)]
 pub enum Item {
-    Doc(Doc),
+    Doc(Box<Doc>),
     /// Something that could not be read; names the file (and line or byte).
     Error(String),
     /// A file deliberately left out (binary), with the reason.
@@ -223,11 +262,27 @@ fn detect(path: &Path, head: &[u8]) -> Format {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
+    let name = path.to_string_lossy().to_ascii_lowercase();
     match ext.as_deref() {
         Some("jsonl" | "ndjson" | "json") => Format::Jsonl,
         Some("txt" | "text") => Format::Text,
-        _ if looks_like_jsonl(head) => Format::Jsonl,
-        _ => Format::Text,
+        Some("html" | "htm" | "xhtml" | "shtml") => Format::Html,
+        Some("warc") => Format::Warc,
+        Some("gz") if name.ends_with(".warc.gz") => Format::Warc,
+        _ => sniff(head),
+    }
+}
+
+/// The format of input from its first bytes.
+fn sniff(head: &[u8]) -> Format {
+    if looks_like_jsonl(head) {
+        Format::Jsonl
+    } else if head.starts_with(b"WARC/1.") {
+        Format::Warc
+    } else if kutip_html::looks_like_html(head) {
+        Format::Html
+    } else {
+        Format::Text
     }
 }
 
@@ -285,20 +340,23 @@ fn open_reader(
         Ok(h) => h.to_vec(),
         Err(e) => return Box::new(std::iter::once(Item::Error(format!("{name}: {e}")))),
     };
-    if let Some(kind) = binary_kind(&head) {
+    let format = match format {
+        Format::Auto => match path {
+            Some(p) => detect(p, &head),
+            None => sniff(&head),
+        },
+        f => f,
+    };
+    // a gzipped web archive is read; any other binary file is skipped
+    let gz_warc = format == Format::Warc && head.starts_with(b"\x1f\x8b");
+    if let Some(kind) = binary_kind(&head).filter(|_| !gz_warc) {
         return Box::new(std::iter::once(Item::Skipped(format!(
             "{name}: skipped, {kind}"
         ))));
     }
-    let format = match format {
-        Format::Auto => match path {
-            Some(p) => detect(p, &head),
-            None if looks_like_jsonl(&head) => Format::Jsonl,
-            None => Format::Text,
-        },
-        f => f,
-    };
     match format {
+        Format::Html => Box::new(std::iter::once(read_html(r, path, &name))),
+        Format::Warc => Box::new(WarcIter::new(r, name)),
         Format::Jsonl => Box::new(JsonlIter {
             reader: r,
             name,
@@ -326,15 +384,152 @@ fn read_text(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str, lo
             ))
         }
     };
-    Item::Doc(Doc {
-        id: path.map(file_id).unwrap_or_else(|| name.to_string()),
+    Item::Doc(Box::new(Doc::plain(
+        path.map(file_id).unwrap_or_else(|| name.to_string()),
         text,
-        meta: Meta {
+        Meta {
             path: path.map(|_| name.to_string()),
             ..Meta::default()
         },
-        origin: name.to_string(),
-    })
+        name.to_string(),
+    )))
+}
+
+/// The source structure kutip keeps of a page read by `kutip-html`.
+fn source_blocks(p: &kutip_html::Page) -> Vec<kutip::doc::SourceBlock> {
+    p.blocks
+        .iter()
+        .map(|b| kutip::doc::SourceBlock {
+            start: b.start,
+            end: b.end,
+            kind: match b.kind {
+                kutip_html::Kind::Heading => Some(kutip::BlockKind::Heading),
+                kutip_html::Kind::Caption => Some(kutip::BlockKind::Caption),
+                kutip_html::Kind::Paragraph => None,
+            },
+            html: b
+                .html
+                .map(|(start, end)| kutip::doc::HtmlSpan { start, end }),
+        })
+        .collect()
+}
+
+/// A document of a web page: its main text, structure and metadata.
+fn page_doc(p: kutip_html::Page, id: String, origin: String, path: Option<String>) -> Item {
+    if p.text.trim().is_empty() {
+        return Item::Skipped(format!("{origin}: skipped, a page without article text"));
+    }
+    let source = Some(source_blocks(&p));
+    Item::Doc(Box::new(Doc {
+        id,
+        meta: Meta {
+            title: p.meta.title,
+            date: p.meta.date,
+            url: p.meta.url,
+            outlet: p.meta.outlet,
+            path,
+            author: p.meta.author,
+        },
+        text: p.text,
+        origin,
+        source,
+    }))
+}
+
+fn read_html(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str) -> Item {
+    let mut bytes = Vec::new();
+    if let Err(e) = r.read_to_end(&mut bytes) {
+        return Item::Error(format!("{name}: {e}"));
+    }
+    let page = kutip_html::read(&bytes, None, None);
+    page_doc(
+        page,
+        path.map(file_id).unwrap_or_else(|| name.to_string()),
+        name.to_string(),
+        path.map(|_| name.to_string()),
+    )
+}
+
+/// The documents of a web archive: one per HTML response record, read one at a time.
+/// Records of other kinds are counted and said once at the end.
+struct WarcIter {
+    records: kutip_html::warc::Reader<Box<dyn BufRead>>,
+    name: String,
+    /// records that are no HTML response, by kind
+    other: std::collections::BTreeMap<String, usize>,
+    finished: bool,
+}
+
+impl WarcIter {
+    fn new(r: Box<dyn BufRead + Send>, name: String) -> WarcIter {
+        WarcIter {
+            records: kutip_html::warc::open(r),
+            name,
+            other: Default::default(),
+            finished: false,
+        }
+    }
+}
+
+impl Iterator for WarcIter {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if self.finished {
+                return None;
+            }
+            let Some(rec) = self.records.next() else {
+                self.finished = true;
+                if self.other.is_empty() {
+                    return None;
+                }
+                let said: Vec<String> =
+                    self.other.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                return Some(Item::Skipped(format!(
+                    "{}: skipped records that hold no HTML page: {}",
+                    self.name,
+                    said.join(", ")
+                )));
+            };
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => return Some(Item::Error(format!("{}: {e}", self.name))),
+            };
+            let http = rec
+                .http()
+                .filter(|h| (200..300).contains(&h.status) && h.is_html());
+            let Some(http) = http else {
+                let kind = match (rec.kind.as_str(), rec.http()) {
+                    ("response", Some(h)) if !(200..300).contains(&h.status) => {
+                        format!("HTTP {}", h.status)
+                    }
+                    ("response", Some(_)) => "non-HTML responses".to_string(),
+                    ("response", None) => "unreadable responses".to_string(),
+                    (k, _) => k.to_string(),
+                };
+                *self.other.entry(kind).or_default() += 1;
+                continue;
+            };
+            let page = kutip_html::read(&http.body, rec.target.as_deref(), http.charset());
+            let id = rec
+                .target
+                .clone()
+                .or(rec.id.clone())
+                .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
+            let origin = format!("{}: record at byte {}", self.name, rec.offset);
+            let mut item = page_doc(page, id, origin, Some(self.name.clone()));
+            if let Item::Doc(d) = &mut item {
+                // a page without a date of its own: the day it was captured
+                if d.meta.date.is_none() {
+                    d.meta.date = rec.date.clone();
+                }
+                if d.meta.url.is_none() {
+                    d.meta.url = rec.target.clone();
+                }
+            }
+            return Some(item);
+        }
+    }
 }
 
 struct JsonlIter {
@@ -360,7 +555,7 @@ impl JsonlIter {
                     Some(v) => v.to_string(),
                     None => format!("{}:{}", self.name, self.line),
                 };
-                Item::Doc(Doc {
+                Item::Doc(Box::new(Doc {
                     id,
                     text: d.text,
                     meta: Meta {
@@ -369,9 +564,11 @@ impl JsonlIter {
                         url: d.url,
                         outlet: d.outlet,
                         path: None,
+                        author: None,
                     },
                     origin: format!("{}:{}", self.name, self.line),
-                })
+                    source: None,
+                }))
             }
             Err(e) => Item::Error(format!(
                 "{}: line {}: malformed JSON: {e}",

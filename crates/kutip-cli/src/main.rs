@@ -134,8 +134,9 @@ fn main() -> ExitCode {
                     model: m.as_ref(),
                     stop: None,
                     timings: None,
+                    source: None,
                 };
-                let l = kutip::ledger::run(&d.id, &d.text, d.meta.clone(), &opts)?;
+                let l = d.run(&opts)?;
                 if pretty {
                     serde_json::to_string_pretty(&l)
                 } else {

@@ -298,6 +298,7 @@ impl DocJson {
             url: self.url.clone(),
             outlet: self.outlet.clone(),
             path: None,
+            author: None,
         }
     }
 }
@@ -350,6 +351,7 @@ async fn extract(
             model: model.as_deref(),
             stop: Some(&stop),
             timings: None,
+            source: None,
         };
         let l = kutip::ledger::run(&id, &doc.text, doc.meta(), &opts)?;
         serde_json::to_vec(&l)
@@ -658,6 +660,7 @@ async fn ingest(
             model: st2.cfg.model.as_deref(),
             stop: Some(&stop),
             timings: None,
+            source: None,
         };
         let mut ins = Vec::with_capacity(docs.len());
         for d in &docs {

@@ -118,12 +118,14 @@ pub fn blocks(text: &str) -> Vec<Block> {
                     kind: BlockKind::Dateline,
                     start: s,
                     end: s + line[..len].trim_end_matches(is_space).len(),
+                    html: None,
                 });
                 if s + len < e {
                     out.push(Block {
                         kind,
                         start: s + len,
                         end: e,
+                        html: None,
                     });
                 }
                 continue;
@@ -133,7 +135,35 @@ pub fn blocks(text: &str) -> Vec<Block> {
             kind,
             start: s,
             end: e,
+            html: None,
         });
+    }
+    out
+}
+
+/// The blocks of a text whose structure a source format gave (an HTML page read by
+/// `kutip-html`): each line is classified as in [`blocks`], then a heading or caption of the
+/// source stays one (a boilerplate line stays boilerplate), and every block keeps the range of
+/// the element it came from.
+pub fn blocks_with(text: &str, source: &[crate::doc::SourceBlock]) -> Vec<Block> {
+    let mut out = blocks(text);
+    let mut k = 0;
+    for b in &mut out {
+        while k < source.len() && source[k].end <= b.start {
+            k += 1;
+        }
+        let Some(s) = source
+            .get(k)
+            .filter(|s| s.start <= b.start && b.end <= s.end)
+        else {
+            continue;
+        };
+        b.html = s.html;
+        if let Some(kind) = s.kind {
+            if b.kind != BlockKind::Boilerplate && b.kind != BlockKind::Dateline {
+                b.kind = kind;
+            }
+        }
     }
     out
 }

@@ -42,6 +42,26 @@ pub struct Block {
     pub kind: BlockKind,
     pub start: usize,
     pub end: usize,
+    /// For a document read from HTML: the byte range of the element the block came from.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub html: Option<HtmlSpan>,
+}
+
+/// A byte range in a web page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtmlSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A block as the source format gives it (an HTML element): its range in the text, its kind
+/// when the format says (a heading, a caption), and where it was in the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceBlock {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Option<BlockKind>,
+    pub html: Option<HtmlSpan>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

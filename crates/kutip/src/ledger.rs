@@ -21,6 +21,9 @@ pub struct Meta {
     /// The file the document was read from, as the user named it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub path: Option<String>,
+    /// The author, when a web page names one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +31,10 @@ pub struct Ledger {
     pub id: String,
     pub schema: &'static str,
     pub meta: Meta,
+    /// The text analysed, when it is not the input as given (the main text of a web page):
+    /// every offset of the ledger points into it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub blocks: Vec<Block>,
     pub quotes: Vec<Quote>,
     pub figures: Vec<crate::figures::Figure>,
@@ -56,6 +63,9 @@ pub struct Options<'a> {
     pub stop: Option<&'a (dyn Fn() -> bool + Sync)>,
     /// Where to add the time each stage takes (`kutip bench --stages`).
     pub timings: Option<&'a Timings>,
+    /// The blocks a source format gave the text (the elements of a web page): their kinds
+    /// and ranges in the page are kept ([`crate::blocks::blocks_with`]).
+    pub source: Option<&'a [crate::doc::SourceBlock]>,
 }
 
 /// The stages of the pipeline, in the order they run.
@@ -174,9 +184,13 @@ fn go_on() -> Result<(), std::convert::Infallible> {
 /// The stages up to statements, with `steps` between them.
 fn analyze_checked<E, C: Fn() -> Result<(), E>>(
     text: &str,
+    source: Option<&[crate::doc::SourceBlock]>,
     steps: &mut Steps<C>,
 ) -> Result<Full, E> {
-    let analysis = crate::segment::analyze(text);
+    let analysis = match source {
+        Some(s) => crate::segment::analyze_with(text, s),
+        None => crate::segment::analyze(text),
+    };
     steps.done(Stage::Segment)?;
     let (quotations, inside) = crate::statements::quotations(&analysis);
     steps.done(Stage::Quotations)?;
@@ -194,7 +208,7 @@ fn analyze_checked<E, C: Fn() -> Result<(), E>>(
 
 /// Run blocks, segmentation, entities and statements.
 pub fn analyze_full(text: &str) -> Full {
-    match analyze_checked(text, &mut Steps::new(go_on, None)) {
+    match analyze_checked(text, None, &mut Steps::new(go_on, None)) {
         Ok(f) => f,
         Err(never) => match never {},
     }
@@ -214,7 +228,7 @@ pub fn extract_with(
     meta: Meta,
     model: Option<&crate::tagger::Model>,
 ) -> Ledger {
-    match stages(id, text, meta, model, Steps::new(go_on, None)) {
+    match stages(id, text, meta, model, None, Steps::new(go_on, None)) {
         Ok(l) => l,
         Err(never) => match never {},
     }
@@ -229,6 +243,7 @@ pub fn run(id: &str, text: &str, meta: Meta, opts: &Options) -> Result<Ledger, F
             text,
             meta,
             opts.model,
+            opts.source,
             Steps::new(|| opts.check(), opts.timings),
         )
     })) {
@@ -253,9 +268,10 @@ fn stages<E, C: Fn() -> Result<(), E>>(
     text: &str,
     meta: Meta,
     model: Option<&crate::tagger::Model>,
+    source: Option<&[crate::doc::SourceBlock]>,
     mut steps: Steps<C>,
 ) -> Result<Ledger, E> {
-    let mut full = analyze_checked(text, &mut steps)?;
+    let mut full = analyze_checked(text, source, &mut steps)?;
     let figures = crate::figures::find(text, &full, meta.date.as_deref());
     steps.done(Stage::Figures)?;
     let mut tags = Vec::new();
@@ -268,6 +284,7 @@ fn stages<E, C: Fn() -> Result<(), E>>(
         id: id.to_string(),
         schema: SCHEMA,
         meta,
+        text: None,
         blocks: full.analysis.blocks,
         quotes: full.quotes,
         figures,

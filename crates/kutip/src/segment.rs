@@ -529,6 +529,12 @@ pub fn analyze(text: &str) -> Analysis {
     segment(text, crate::blocks::blocks(text))
 }
 
+/// As [`analyze`], for a text whose structure a source format gave
+/// ([`crate::blocks::blocks_with`]).
+pub fn analyze_with(text: &str, source: &[crate::doc::SourceBlock]) -> Analysis {
+    segment(text, crate::blocks::blocks_with(text, source))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

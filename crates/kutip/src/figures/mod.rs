@@ -11,6 +11,8 @@
 mod sources;
 mod time;
 
+pub use time::month_num as month_number;
+
 use crate::doc::{TextSpan, TokKind};
 use crate::ledger::Full;
 use crate::lexicon::LEX;

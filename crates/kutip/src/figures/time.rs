@@ -337,22 +337,18 @@ fn when_at(
     None
 }
 
-fn month_num(m: &str) -> Option<u32> {
-    let months = [
-        "januari",
-        "februari",
-        "maret",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "agustus",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ];
-    months.iter().position(|x| *x == m).map(|p| p as u32 + 1)
+/// Month names and short forms by number (`lang/id/months.tsv`).
+static MONTHS: LazyLock<std::collections::HashMap<&'static str, u32>> = LazyLock::new(|| {
+    rows(include_str!("../../lang/id/months.tsv"))
+        .filter(|r| r.len() >= 2)
+        .filter_map(|r| Some((r[0].parse::<u32>().ok()?, r[1])))
+        .flat_map(|(n, forms)| forms.split(' ').map(move |f| (f, n)))
+        .collect()
+});
+
+/// The number of a month named `m` (lower case): "oktober", "okt" → 10.
+pub fn month_num(m: &str) -> Option<u32> {
+    MONTHS.get(m).copied()
 }
 
 fn iso(d: &str) -> Option<String> {

@@ -1,0 +1,221 @@
+//! Web pages and web archives as input for kutip.
+//!
+//! [`read`] turns the bytes of an HTML page into the text kutip analyses: the article's main
+//! text (navigation, related-article lists, comments, share bars and ads left out, by
+//! `rs-trafilatura`), as blocks with their kind (heading, paragraph, caption) and the byte
+//! range of the HTML element each came from, so that a page can highlight in the original;
+//! and the page's metadata ([`meta`]). [`warc`] streams the response records of a web archive.
+//!
+//! Invariant: `page.text[b.start..b.end]` is the text of block `b`; `b.html`, when known, is
+//! the range of its element in the page as decoded to UTF-8 (the original bytes when the page
+//! is UTF-8).
+
+mod charset;
+pub mod lex;
+pub mod meta;
+pub mod warc;
+
+pub use charset::decode;
+pub use lex::Kind;
+pub use meta::PageMeta;
+
+/// One block of the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageBlock {
+    pub kind: Kind,
+    /// byte range in [`Page::text`]
+    pub start: usize,
+    pub end: usize,
+    /// byte range of the element in the decoded page, when found
+    pub html: Option<(usize, usize)>,
+}
+
+/// A page read for kutip.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// the main text: the blocks, a blank line between two
+    pub text: String,
+    pub blocks: Vec<PageBlock>,
+    pub meta: PageMeta,
+    /// the encoding the page was read in
+    pub encoding: &'static str,
+}
+
+/// Does `bytes` look like an HTML page: after spaces and a byte-order mark it opens with a
+/// doctype, `<html>` or `<head>`, or with a tag and an `<html` or `<body` soon after?
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf)))
+        .unwrap_or(bytes.len());
+    let head: Vec<u8> = bytes[start..bytes.len().min(start + 8192)]
+        .iter()
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if [&b"<!doctype html"[..], b"<html", b"<head"]
+        .iter()
+        .any(|p| head.starts_with(p))
+    {
+        return true;
+    }
+    head.starts_with(b"<")
+        && (memchr::memmem::find(&head, b"<html").is_some()
+            || memchr::memmem::find(&head, b"<body").is_some())
+}
+
+/// The main text of a page with its structure and metadata. `url` is the address it was
+/// fetched from (a WARC record's target), `http_charset` the charset of its HTTP header.
+pub fn read(bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Page {
+    let (html, encoding) = decode(bytes, http_charset);
+    let lexed = lex::lex(&html);
+    let opts = rs_trafilatura::Options {
+        url: url.map(str::to_string),
+        ..rs_trafilatura::Options::default()
+    };
+    let extracted = rs_trafilatura::extract_with_options(&html, &opts).ok();
+    // the blocks of the main text, as the extractor kept them
+    let content: Vec<lex::Segment> = extracted
+        .as_ref()
+        .and_then(|r| r.content_html.as_deref())
+        .map(|h| lex::lex(h).segments)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| lexed.segments.clone());
+    let meta_x = extracted
+        .as_ref()
+        .map(|r| r.metadata.clone())
+        .unwrap_or_default();
+    let mut page = Page {
+        encoding,
+        ..Page::default()
+    };
+    let first: String = content
+        .iter()
+        .take(6)
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    page.meta = meta::page_meta(&lexed.head, &meta_x, &first, url);
+    let title = page
+        .meta
+        .title
+        .as_deref()
+        .map(|t| lex::squash(t).to_lowercase());
+    let mut at = 0;
+    let mut seen: std::collections::HashSet<&str> = Default::default();
+    for (k, c) in content.iter().enumerate() {
+        // the headline is the title (in `meta`); a block repeated is said once
+        let is_title = k < 3 && title.as_deref() == Some(c.text.to_lowercase().as_str());
+        if is_title || !seen.insert(c.text.as_str()) {
+            continue;
+        }
+        let found = align(&lexed.segments, &c.text, &mut at);
+        let kind = found.map_or(c.kind, |f| {
+            if c.kind == Kind::Paragraph {
+                f.kind
+            } else {
+                c.kind
+            }
+        });
+        if !page.text.is_empty() {
+            page.text.push_str("\n\n");
+        }
+        let start = page.text.len();
+        page.text.push_str(&c.text);
+        page.blocks.push(PageBlock {
+            kind,
+            start,
+            end: page.text.len(),
+            html: found.map(|f| (f.start, f.end)),
+        });
+    }
+    page
+}
+
+/// The element of the page whose text is `text`: the next one from `at` with that text, else
+/// one that holds it (the extractor may have cut a block), looking a little way ahead.
+fn align<'a>(segs: &'a [lex::Segment], text: &str, at: &mut usize) -> Option<&'a lex::Segment> {
+    const AHEAD: usize = 400;
+    let window = *at..segs.len().min(*at + AHEAD);
+    let hit = window
+        .clone()
+        .find(|&k| segs[k].text == text)
+        .or_else(|| {
+            window
+                .clone()
+                .find(|&k| text.len() >= 20 && segs[k].text.contains(text))
+        })
+        .or_else(|| {
+            // not in order (a figure caption moved, a lead before the headline): anywhere
+            segs.iter().position(|s| s.text == text)
+        })?;
+    if hit >= *at {
+        *at = hit + 1;
+    }
+    Some(&segs[hit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_text_of_a_news_page() {
+        let page = r#"<!doctype html><html><head><meta charset="utf-8">
+<title>Banjir rendam Demak - Contoh News</title>
+<meta property="og:site_name" content="Contoh News">
+<meta property="article:published_time" content="2025-02-10T09:30:00+07:00">
+<link rel="canonical" href="https://contoh.id/banjir-demak">
+</head><body>
+<nav><ul><li><a href="/">Beranda</a></li><li><a href="/nasional">Nasional</a></li></ul></nav>
+<article><h1>Banjir rendam Demak</h1>
+<p>DEMAK, Contoh News - Banjir merendam ribuan rumah di Kabupaten Demak sejak Senin pagi setelah tanggul sungai jebol.</p>
+<p>&ldquo;Kami sudah mengerahkan perahu karet untuk mengevakuasi warga,&rdquo; kata Kepala BPBD Demak Agus Salim kepada wartawan.</p>
+<figure><img src="a.jpg"><figcaption>Warga mengungsi ke balai desa. (Foto: Contoh News)</figcaption></figure>
+<p>Menurut BPBD, sebanyak 3.200 warga mengungsi ke balai desa dan masjid di sekitar lokasi banjir.</p>
+<h2>Bantuan logistik</h2>
+<p>Pemerintah kabupaten mengirim bantuan makanan dan selimut ke posko pengungsian sejak Senin malam.</p>
+</article>
+<aside><h3>Baca juga</h3><ul><li><a href="/x">Berita lain yang tidak terkait sama sekali</a></li></ul></aside>
+<footer>Hak cipta 2025 Contoh News. Semua hak dilindungi.</footer>
+</body></html>"#;
+        let p = read(page.as_bytes(), None, None);
+        assert_eq!(p.meta.title.as_deref(), Some("Banjir rendam Demak"));
+        assert_eq!(p.meta.date.as_deref(), Some("2025-02-10T09:30:00+07:00"));
+        assert_eq!(p.meta.outlet.as_deref(), Some("Contoh News"));
+        assert_eq!(
+            p.meta.url.as_deref(),
+            Some("https://contoh.id/banjir-demak")
+        );
+        assert!(
+            p.text.starts_with("DEMAK, Contoh News - Banjir"),
+            "{}",
+            p.text
+        );
+        assert!(
+            p.text.contains("“Kami sudah mengerahkan perahu karet"),
+            "{}",
+            p.text
+        );
+        assert!(
+            !p.text.contains("Beranda") && !p.text.contains("Hak cipta"),
+            "{}",
+            p.text
+        );
+        for b in &p.blocks {
+            let t = &p.text[b.start..b.end];
+            let (hs, he) = b.html.expect("every block found in the page");
+            assert!(
+                lex::squash(&lex::decode_entities(&page[hs..he])).contains(&t[..10.min(t.len())])
+                    || page[hs..he].contains("&ldquo;"),
+                "{t}"
+            );
+        }
+        let kinds: Vec<Kind> = p.blocks.iter().map(|b| b.kind).collect();
+        assert!(kinds.contains(&Kind::Heading), "{kinds:?}");
+        // a caption, when the extractor keeps it, is a caption, never part of a paragraph
+        for b in &p.blocks {
+            let t = &p.text[b.start..b.end];
+            assert!(b.kind == Kind::Caption || !t.contains("(Foto:"), "{t}");
+        }
+    }
+}
