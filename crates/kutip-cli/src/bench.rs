@@ -26,10 +26,29 @@ pub struct BenchArgs {
     stages: bool,
 }
 
-fn load(input: &InputArgs) -> (Vec<Doc>, usize) {
+/// The documents of the input, and how reading them went: for web pages and archives,
+/// reading is the extraction of the main text and metadata, and is timed apart.
+struct Loaded {
+    docs: Vec<Doc>,
+    errors: usize,
+    /// bytes of the input files (stdin not counted)
+    input_bytes: u64,
+    seconds: f64,
+}
+
+fn load(input: &InputArgs) -> Loaded {
+    let entries = crate::entries(input);
+    let input_bytes = entries
+        .iter()
+        .map(|e| match e {
+            input::Entry::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum();
+    let t = Instant::now();
     let mut docs = Vec::new();
     let mut errors = 0;
-    for item in input::stream(crate::entries(input), input.format, input.lossy) {
+    for item in input::stream(entries, input.format, input.lossy) {
         match item {
             Item::Doc(d) => docs.push(*d),
             Item::Error(e) => {
@@ -39,7 +58,31 @@ fn load(input: &InputArgs) -> (Vec<Doc>, usize) {
             Item::Skipped(m) => eprintln!("kutip: {m}"),
         }
     }
-    (docs, errors)
+    Loaded {
+        docs,
+        errors,
+        input_bytes,
+        seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+/// What reading the input cost, and for pages what the whole run from HTML costs.
+fn report_reading(l: &Loaded, pipeline_single: f64, repeat: usize) {
+    let mb = l.input_bytes as f64 / 1e6;
+    let secs = l.seconds.max(f64::MIN_POSITIVE);
+    println!(
+        "reading  : {:>8.2} MB/s {:>9.0} docs/s ({:.2} MB of input in {:.2}s, one thread)",
+        mb / secs,
+        l.docs.len() as f64 / secs,
+        mb,
+        l.seconds
+    );
+    let whole = l.seconds + pipeline_single / repeat.max(1) as f64;
+    println!(
+        "read+run : {:>8.2} MB/s {:>9.0} docs/s (input bytes through the whole pipeline, one thread)",
+        mb / whole,
+        l.docs.len() as f64 / whole
+    );
 }
 
 fn extract(d: &Doc, model: Option<&kutip::tagger::Model>) -> usize {
@@ -74,7 +117,8 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 pub fn run(a: &BenchArgs) -> Result<bool> {
-    let (docs, errors) = load(&a.input);
+    let loaded = load(&a.input);
+    let (docs, errors) = (&loaded.docs, loaded.errors);
     let model = a
         .model
         .as_deref()
@@ -85,7 +129,7 @@ pub fn run(a: &BenchArgs) -> Result<bool> {
         extract(d, m); // warm-up: lexicons
     }
     if a.scaling {
-        scaling(&docs, m);
+        scaling(docs, m);
         return Ok(errors == 0);
     }
     let repeat = a.repeat.max(1);
@@ -95,7 +139,7 @@ pub fn run(a: &BenchArgs) -> Result<bool> {
     let t = Instant::now();
     let mut items = 0usize;
     for _ in 0..repeat {
-        for d in &docs {
+        for d in docs {
             items += extract(d, m);
         }
     }
@@ -127,8 +171,11 @@ pub fn run(a: &BenchArgs) -> Result<bool> {
         n as f64 / multi,
         multi
     );
+    if loaded.input_bytes > 0 {
+        report_reading(&loaded, single, repeat);
+    }
     if a.stages {
-        stages(&docs, repeat, m);
+        stages(docs, repeat, m);
     }
     Ok(errors == 0)
 }

@@ -63,6 +63,21 @@ pub enum EvalCmd {
         #[arg(long)]
         verbose: bool,
     },
+    /// Main text, title and date read from web pages against a truth file: one JSON object
+    /// per line with `file` (relative to the truth file) and `articleBody` or
+    /// `expected_content`, optionally `expected_title`, `expected_date_ms`, `url`. Reports the
+    /// article-extraction benchmark's shingle F1, word-bag F1, titles and dates right; see
+    /// docs/html.md.
+    Extraction {
+        /// The truth file (e.g. ../shared/data/html/bench/ground-truth.jsonl).
+        truth: std::path::PathBuf,
+        /// One line per page, with the wrong titles and dates.
+        #[arg(long)]
+        verbose: bool,
+        /// The figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(cmd: EvalCmd) -> Result<bool> {
@@ -82,6 +97,11 @@ pub fn run(cmd: EvalCmd) -> Result<bool> {
             json,
         } => eval_ledger(&gold, &input, model.as_deref(), verbose, parts, json),
         EvalCmd::Identities { pairs, db, verbose } => eval_identities(&pairs, &db, verbose),
+        EvalCmd::Extraction {
+            truth,
+            verbose,
+            json,
+        } => crate::extraction_eval::run(&truth, verbose, json),
     }
 }
 

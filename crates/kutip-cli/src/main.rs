@@ -5,6 +5,7 @@ mod batch;
 mod bench;
 mod corpus;
 mod eval;
+mod extraction_eval;
 mod input;
 mod ledger_eval;
 mod progress;

@@ -24,6 +24,20 @@ pub struct Segment {
     pub end: usize,
     /// its text, entities decoded, spaces collapsed
     pub text: String,
+    /// how many of its characters (spaces not counted) are link text (inside `<a>`)
+    pub link_chars: usize,
+}
+
+impl Segment {
+    /// The share of the text that is link text: near 1 for a list of links to other pages.
+    pub fn link_density(&self) -> f64 {
+        let all = self.text.chars().filter(|c| !c.is_whitespace()).count();
+        if all == 0 {
+            0.0
+        } else {
+            (self.link_chars as f64 / all as f64).min(1.0)
+        }
+    }
 }
 
 /// What the head (and the body's `<time>` elements) say about the page.
@@ -245,45 +259,72 @@ struct Open {
     tag: String,
     start: usize,
     text: String,
-    /// `<br>` seen: its text is several lines
-    lines: Vec<String>,
+    /// characters of `text` inside links
+    links: usize,
+    /// the depth of open links when this element opened: restored at its end, so a link
+    /// left unclosed does not make the rest of the page link text
+    link_depth: usize,
+    /// `<br>` seen: its text is several lines (with their link characters)
+    lines: Vec<(String, usize)>,
+}
+
+impl Open {
+    fn new(tag: String, start: usize, link_depth: usize) -> Open {
+        Open {
+            tag,
+            start,
+            text: String::new(),
+            links: 0,
+            link_depth,
+            lines: Vec::new(),
+        }
+    }
+
+    /// End the current line of text (a `<br>`, or a block opened inside this one).
+    fn break_line(&mut self) {
+        let t = std::mem::take(&mut self.text);
+        let l = std::mem::take(&mut self.links);
+        self.lines.push((t, l));
+    }
 }
 
 /// Lex a page (already decoded to UTF-8).
 pub fn lex(s: &str) -> Lexed {
     let mut out = Lexed::default();
-    let mut stack: Vec<Open> = vec![Open {
-        tag: "#root".into(),
-        start: 0,
-        text: String::new(),
-        lines: Vec::new(),
-    }];
+    let mut stack: Vec<Open> = vec![Open::new("#root".into(), 0, 0)];
+    // depth of open `<a>` elements: their text is link text
+    let mut in_link = 0usize;
     let b = s.as_bytes();
     let mut i = 0;
     let mut in_title: Option<(usize, String)> = None;
     let mut text_start = 0;
     // flush the text run [text_start, i) into the innermost block
-    let push_text = |stack: &mut Vec<Open>, in_title: &mut Option<(usize, String)>, t: &str| {
-        if t.is_empty() {
-            return;
-        }
-        let d = decode_entities(t);
-        if let Some((_, tt)) = in_title.as_mut() {
-            tt.push_str(&d);
-            return;
-        }
-        if let Some(top) = stack.last_mut() {
-            top.text.push_str(&d);
-        }
-    };
+    let push_text =
+        |stack: &mut Vec<Open>, in_title: &mut Option<(usize, String)>, in_link: usize, t: &str| {
+            if t.is_empty() {
+                return;
+            }
+            let d = decode_entities(t);
+            if let Some((_, tt)) = in_title.as_mut() {
+                tt.push_str(&d);
+                return;
+            }
+            if let Some(top) = stack.last_mut() {
+                if in_link > 0 {
+                    top.links += d.chars().filter(|c| !c.is_whitespace()).count();
+                }
+                top.text.push_str(&d);
+            }
+        };
     // close the innermost block: its text becomes a segment
-    let close = |stack: &mut Vec<Open>, out: &mut Lexed, end: usize| {
+    let close = |stack: &mut Vec<Open>, out: &mut Lexed, in_link: &mut usize, end: usize| {
         let Some(mut o) = stack.pop() else {
             return;
         };
-        o.lines.push(std::mem::take(&mut o.text));
+        *in_link = o.link_depth;
+        o.break_line();
         let kind = block_kind(&o.tag).unwrap_or(Kind::Paragraph);
-        for l in o.lines {
+        for (l, link_chars) in o.lines {
             let t = squash(&l);
             if !t.is_empty() {
                 out.segments.push(Segment {
@@ -292,6 +333,7 @@ pub fn lex(s: &str) -> Lexed {
                     start: o.start,
                     end,
                     text: t,
+                    link_chars,
                 });
             }
         }
@@ -299,14 +341,14 @@ pub fn lex(s: &str) -> Lexed {
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + p;
         if s[lt..].starts_with("<!--") {
-            push_text(&mut stack, &mut in_title, &s[text_start..lt]);
+            push_text(&mut stack, &mut in_title, in_link, &s[text_start..lt]);
             let e = s[lt + 4..].find("-->").map_or(s.len(), |e| lt + 4 + e + 3);
             i = e;
             text_start = e;
             continue;
         }
         if s[lt..].starts_with("<!") || s[lt..].starts_with("<?") {
-            push_text(&mut stack, &mut in_title, &s[text_start..lt]);
+            push_text(&mut stack, &mut in_title, in_link, &s[text_start..lt]);
             let e = s[lt..].find('>').map_or(s.len(), |e| lt + e + 1);
             i = e;
             text_start = e;
@@ -316,9 +358,16 @@ pub fn lex(s: &str) -> Lexed {
             i = lt + 1;
             continue;
         };
-        push_text(&mut stack, &mut in_title, &s[text_start..lt]);
+        push_text(&mut stack, &mut in_title, in_link, &s[text_start..lt]);
         i = after;
         text_start = after;
+        if name == "a" {
+            in_link = if is_end {
+                in_link.saturating_sub(1)
+            } else {
+                in_link + 1
+            };
+        }
         if is_end {
             if name == "title" {
                 if let Some((_, t)) = in_title.take() {
@@ -331,7 +380,7 @@ pub fn lex(s: &str) -> Lexed {
                 if let Some(pos) = stack.iter().rposition(|o| o.tag == name) {
                     if pos > 0 {
                         while stack.len() > pos {
-                            close(&mut stack, &mut out, after);
+                            close(&mut stack, &mut out, &mut in_link, after);
                         }
                     }
                 }
@@ -382,8 +431,7 @@ pub fn lex(s: &str) -> Lexed {
         }
         if name == "br" {
             if let Some(top) = stack.last_mut() {
-                let t = std::mem::take(&mut top.text);
-                top.lines.push(t);
+                top.break_line();
             }
             continue;
         }
@@ -396,23 +444,17 @@ pub fn lex(s: &str) -> Lexed {
                 if let Some(pos) = stack.iter().rposition(|o| o.tag == "p") {
                     if pos > 0 {
                         while stack.len() > pos {
-                            close(&mut stack, &mut out, lt);
+                            close(&mut stack, &mut out, &mut in_link, lt);
                         }
                     }
                 }
             }
             if let Some(top) = stack.last_mut() {
                 if !squash(&top.text).is_empty() {
-                    let t = std::mem::take(&mut top.text);
-                    top.lines.push(t);
+                    top.break_line();
                 }
             }
-            stack.push(Open {
-                tag: name,
-                start: lt,
-                text: String::new(),
-                lines: Vec::new(),
-            });
+            stack.push(Open::new(name, lt, in_link));
         } else if let Some(top) = stack.last_mut() {
             // inline elements separate words
             if matches!(name.as_str(), "span" | "a" | "b" | "strong" | "em" | "i") {
@@ -422,11 +464,11 @@ pub fn lex(s: &str) -> Lexed {
             }
         }
     }
-    push_text(&mut stack, &mut in_title, &s[text_start..]);
+    push_text(&mut stack, &mut in_title, in_link, &s[text_start..]);
     while stack.len() > 1 {
-        close(&mut stack, &mut out, s.len());
+        close(&mut stack, &mut out, &mut in_link, s.len());
     }
-    close(&mut stack, &mut out, s.len());
+    close(&mut stack, &mut out, &mut in_link, s.len());
     // segments of a parent come after its children's; order them by where the text is
     out.segments.sort_by_key(|g| g.start);
     out

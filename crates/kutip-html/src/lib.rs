@@ -13,6 +13,7 @@
 mod charset;
 pub mod lex;
 pub mod meta;
+mod select;
 pub mod warc;
 
 pub use charset::decode;
@@ -88,27 +89,13 @@ pub fn read(bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Page
         encoding,
         ..Page::default()
     };
-    let first: String = content
-        .iter()
-        .take(6)
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    page.meta = meta::page_meta(&lexed.head, &meta_x, &first, url);
+    page.meta = meta::page_meta(&lexed.head, &meta_x, &lexed.segments, url);
     let title = page
         .meta
         .title
         .as_deref()
         .map(|t| lex::squash(t).to_lowercase());
-    let mut at = 0;
-    let mut seen: std::collections::HashSet<&str> = Default::default();
-    for (k, c) in content.iter().enumerate() {
-        // the headline is the title (in `meta`); a block repeated is said once
-        let is_title = k < 3 && title.as_deref() == Some(c.text.to_lowercase().as_str());
-        if is_title || !seen.insert(c.text.as_str()) {
-            continue;
-        }
-        let found = align(&lexed.segments, &c.text, &mut at);
+    for (c, found) in article_blocks(&html, &content, &lexed.segments, title.as_deref()) {
         let kind = found.map_or(c.kind, |f| {
             if c.kind == Kind::Paragraph {
                 f.kind
@@ -129,6 +116,60 @@ pub fn read(bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Page
         });
     }
     page
+}
+
+/// The extractor's blocks that are the article, each with the element of the page it came
+/// from: not the headline (it is the title), not a block said twice, not a list of links,
+/// not what a second extractor drops; when those checks would leave nothing, the second
+/// extractor's blocks.
+fn article_blocks<'a>(
+    html: &str,
+    content: &'a [lex::Segment],
+    page: &'a [lex::Segment],
+    title: Option<&str>,
+) -> Vec<(lex::Segment, Option<&'a lex::Segment>)> {
+    let mut at = 0;
+    let mut seen: std::collections::HashSet<&str> = Default::default();
+    let blocks: Vec<_> = content
+        .iter()
+        .enumerate()
+        .filter(|(k, c)| {
+            let is_title = *k < 3 && title == Some(c.text.to_lowercase().as_str());
+            !is_title && seen.insert(c.text.as_str())
+        })
+        .map(|(_, c)| (c, align(page, &c.text, &mut at)))
+        .collect();
+    let first_words = blocks
+        .iter()
+        .map(|(c, _)| select::words(&c.text).len())
+        .sum();
+    let agreement = select::Agreement::of(html, first_words);
+    let kept: Vec<_> = blocks
+        .iter()
+        .filter(|(c, found)| {
+            let links = found.map_or(0.0, |f| f.link_density());
+            !select::is_link_list(links, &c.text)
+                && agreement.as_ref().is_none_or(|a| a.keeps(&c.text))
+        })
+        .copied()
+        .collect();
+    if !kept.is_empty() {
+        return kept.into_iter().map(|(c, f)| (c.clone(), f)).collect();
+    }
+    // the two disagree entirely: the second extractor's blocks, else all of the first's
+    match agreement {
+        Some(a) if !a.blocks.is_empty() => {
+            let mut at = 0;
+            a.blocks
+                .into_iter()
+                .map(|c| {
+                    let found = align(page, &c.text, &mut at);
+                    (c, found)
+                })
+                .collect()
+        }
+        _ => blocks.into_iter().map(|(c, f)| (c.clone(), f)).collect(),
+    }
 }
 
 /// The element of the page whose text is `text`: the next one from `at` with that text, else

@@ -2,7 +2,7 @@
 //! (`NewsArticle` and its kin), Open Graph and article meta tags, `<time datetime>`, what the
 //! extractor found, and an Indonesian date in the byline ("Selasa, 21 Okt 2025 14:30 WIB").
 
-use crate::lex::{squash, Head};
+use crate::lex::{squash, Head, Segment};
 
 /// The metadata of a page, as kutip keeps it in a ledger's `meta`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -93,9 +93,9 @@ pub fn indonesian_date(text: &str) -> Option<String> {
     for k in 0..words.len() {
         let (d, m, y, next) = if let (Some(d), Some(m), Some(y)) = (
             words.get(k).and_then(|w| w.parse::<u32>().ok()),
-            words.get(k + 1).and_then(|w| {
-                kutip::figures::month_number(&w.trim_end_matches('.').to_lowercase())
-            }),
+            words
+                .get(k + 1)
+                .and_then(|w| month(&w.trim_end_matches('.').to_lowercase())),
             words.get(k + 2).and_then(|w| w.parse::<i32>().ok()),
         ) {
             (d, m, y, k + 3)
@@ -126,6 +126,79 @@ pub fn indonesian_date(text: &str) -> Option<String> {
     None
 }
 
+/// A month's number from its Indonesian name (kutip's list) or its English one (some outlets
+/// print English months in bylines: `data/months-en.tsv`).
+fn month(w: &str) -> Option<u32> {
+    static EN: std::sync::OnceLock<Vec<(String, u32)>> = std::sync::OnceLock::new();
+    kutip::figures::month_number(w).or_else(|| {
+        EN.get_or_init(|| {
+            include_str!("../data/months-en.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (n, forms) = l.split_once('\t')?;
+                    let n: u32 = n.trim().parse().ok()?;
+                    Some(forms.split_whitespace().map(move |f| (f.to_string(), n)))
+                })
+                .flatten()
+                .collect()
+        })
+        .iter()
+        .find(|(f, _)| f == w)
+        .map(|x| x.1)
+    })
+}
+
+/// The date of the byline: the first short block after the headline (`<h1>`) that holds a
+/// date, else the first short block anywhere that does.
+fn byline_date(segs: &[Segment]) -> Option<String> {
+    const BYLINE_MAX_WORDS: usize = 16;
+    const AFTER_HEADLINE: usize = 40;
+    let short = |s: &&Segment| s.text.split_whitespace().count() <= BYLINE_MAX_WORDS;
+    let h1 = segs.iter().position(|s| s.tag == "h1");
+    h1.and_then(|h| {
+        segs[h..]
+            .iter()
+            .take(AFTER_HEADLINE)
+            .filter(short)
+            .find_map(|s| indonesian_date(&s.text))
+    })
+    .or_else(|| {
+        segs.iter()
+            .filter(short)
+            .find_map(|s| indonesian_date(&s.text))
+    })
+}
+
+/// The date in a news address: `/2016/02/23/` (the common form of Indonesian outlets).
+fn url_date(url: &str) -> Option<String> {
+    let path = url.split_once("://").map_or(url, |x| x.1);
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.windows(3).find_map(|w| {
+        let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2;
+        let (y, m, d): (i32, u32, u32) =
+            (w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?);
+        (ok && (1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+            .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    })
+}
+
+/// The headline as the page shows it, when the title adds to it (a site name, a rubric:
+/// "KapanLagi.com: Musik - Judul" for the `<h1>` "Judul").
+fn headline_in(title: String, segs: &[Segment]) -> String {
+    const MIN_HEADLINE_WORDS: usize = 3;
+    let lower = title.to_lowercase();
+    segs.iter()
+        .filter(|s| s.tag == "h1")
+        .map(|s| s.text.trim())
+        .find(|h| {
+            h.split_whitespace().count() >= MIN_HEADLINE_WORDS
+                && h.len() < title.len()
+                && lower.contains(&h.to_lowercase())
+        })
+        .map_or(title.clone(), str::to_string)
+}
+
 fn slash_date(w: &str) -> Option<(u32, u32, i32)> {
     let p: Vec<&str> = w.split(['/', '-']).collect();
     if p.len() != 3 || p[2].len() != 4 {
@@ -151,13 +224,13 @@ fn normal_date(s: &str) -> Option<String> {
     indonesian_date(t)
 }
 
-/// The page's metadata. `extracted` is what the main-text extractor found; `first_text` the
-/// first lines of the article (where bylines carry the date); `url` the address the page was
-/// fetched from, when known.
+/// The page's metadata. `extracted` is what the main-text extractor found; `segs` the page's
+/// blocks (where bylines carry the date and `<h1>` the headline); `url` the address the page
+/// was fetched from, when known.
 pub fn page_meta(
     h: &Head,
     extracted: &rs_trafilatura::Metadata,
-    first_text: &str,
+    segs: &[Segment],
     url: Option<&str>,
 ) -> PageMeta {
     let ld = ld_objects(h);
@@ -172,6 +245,7 @@ pub fn page_meta(
         .or_else(|| extracted.title.clone())
         .or_else(|| h.title.clone())
         .map(|t| strip_site(&squash(&crate::lex::decode_entities(&t)), site.as_deref()))
+        .map(|t| headline_in(t, segs))
         .filter(|t| !t.is_empty());
     let date = ld_str("datePublished")
         .and_then(|d| normal_date(&d))
@@ -201,7 +275,7 @@ pub fn page_meta(
                 .date
                 .map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
         })
-        .or_else(|| indonesian_date(first_text));
+        .or_else(|| byline_date(segs));
     let author = art
         .and_then(|o| ld_name(&o["author"]))
         .or_else(|| meta(h, &["author", "article:author", "dc.creator"]).map(str::to_string))
@@ -213,6 +287,7 @@ pub fn page_meta(
         .or_else(|| meta(h, &["og:url"]).map(str::to_string))
         .filter(|u| u.starts_with("http"));
     let url = canonical.or_else(|| url.map(str::to_string));
+    let date = date.or_else(|| url.as_deref().and_then(url_date));
     let host = url.as_deref().and_then(|u| {
         let rest = u.split_once("://")?.1;
         let host = rest.split(['/', '?', '#', ':']).next()?;
