@@ -144,6 +144,32 @@ struct Totals {
     dates: (usize, usize),
     bytes: usize,
     seconds: f64,
+    /// statements from the plain text, those found alike from the page, those from the page
+    statements: [usize; 3],
+}
+
+/// The statements of a ledger as (text, speaker), spaces squashed.
+fn statements(l: &kutip::Ledger) -> HashMap<(String, String), usize> {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    counts(l.quotes.iter().map(|q| {
+        let who = q.speaker.as_ref().map_or(String::new(), |s| s.name.clone());
+        (squash(&q.text), who)
+    }))
+}
+
+/// The statements found on the page and in its expected text read as plain text: [from the
+/// plain text, found alike (text and speaker) from the page, from the page].
+fn same_statements(page: kutip_html::Page, id: &str, expected: &str) -> [usize; 3] {
+    let opts = kutip::ledger::Options::default();
+    let plain = kutip::ledger::run(id, expected, kutip::Meta::default(), &opts)
+        .map(|l| statements(&l))
+        .unwrap_or_default();
+    let from_page = match crate::input::page_doc(page, id.into(), id.into(), None) {
+        crate::input::Item::Doc(d) => d.run(&opts).map(|l| statements(&l)).unwrap_or_default(),
+        _ => HashMap::new(),
+    };
+    let [alike, from_plain, _] = overlap(&plain, &from_page);
+    [from_plain, alike, from_page.values().sum()]
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -230,6 +256,19 @@ pub fn run(truth: &Path, verbose: bool, json: bool) -> Result<bool> {
                 line.push_str(&format!("\n    date {got:?}, expected {exp}"));
             }
         }
+        if row.body.is_some() {
+            let id = row.id.as_deref().unwrap_or(&row.file);
+            let st = same_statements(page, id, gold);
+            for k in 0..3 {
+                t.statements[k] += st[k];
+            }
+            if st[0] != st[1] || st[2] != st[1] {
+                line.push_str(&format!(
+                    "\n    statements: {} from the plain text, {} alike from the page, {} from the page",
+                    st[0], st[1], st[2]
+                ));
+            }
+        }
         if verbose {
             println!("{line}");
         }
@@ -273,6 +312,8 @@ fn print_totals(t: &Totals, json: bool) {
                 "pages": t.pages, "f1": f, "precision": p, "recall": r, "word_f1": word_f1,
                 "titles_right": t.titles.0, "titles": t.titles.1,
                 "dates_right": t.dates.0, "dates": t.dates.1, "mb_per_s": mbs,
+                "statements_plain": t.statements[0], "statements_alike": t.statements[1],
+                "statements_page": t.statements[2],
             })
         );
         return;
@@ -295,6 +336,13 @@ fn print_totals(t: &Totals, json: bool) {
             t.dates.0,
             t.dates.1,
             100.0 * ratio(t.dates.0, t.dates.1)
+        );
+    }
+    let [plain, alike, from_page] = t.statements;
+    if plain + from_page > 0 {
+        println!(
+            "statements: {alike} of the {plain} found in the expected text read as plain text are found alike (text and speaker) from the page ({:.1}%); the page gives {from_page}",
+            100.0 * ratio(alike, plain)
         );
     }
     println!(

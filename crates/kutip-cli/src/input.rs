@@ -415,7 +415,7 @@ fn source_blocks(p: &kutip_html::Page) -> Vec<kutip::doc::SourceBlock> {
 }
 
 /// A document of a web page: its main text, structure and metadata.
-fn page_doc(p: kutip_html::Page, id: String, origin: String, path: Option<String>) -> Item {
+pub fn page_doc(p: kutip_html::Page, id: String, origin: String, path: Option<String>) -> Item {
     if p.text.trim().is_empty() {
         return Item::Skipped(format!("{origin}: skipped, a page without article text"));
     }

@@ -90,7 +90,9 @@ fn headline_like(line: &str) -> bool {
 pub fn blocks(text: &str) -> Vec<Block> {
     let ls = lines(text);
     let mut out = Vec::with_capacity(ls.len() + 1);
-    let mut seen_paragraph = false;
+    // a dateline opens the article: one of its first paragraphs (a photo caption or a byline
+    // written as a paragraph may come before it), and only once
+    let mut dateline_chances = DATELINE_PARAGRAPHS;
     // under a list header ("Baca Juga", "Berita Terkait") alone on its line, the headlines
     // that follow are the list
     let mut in_list = false;
@@ -111,9 +113,10 @@ pub fn blocks(text: &str) -> Vec<Block> {
         } else {
             BlockKind::Paragraph
         };
-        if kind == BlockKind::Paragraph && !seen_paragraph {
-            seen_paragraph = true;
+        if kind == BlockKind::Paragraph && dateline_chances > 0 {
+            dateline_chances -= 1;
             if let Some(len) = dateline_len(line) {
+                dateline_chances = 0;
                 out.push(Block {
                     kind: BlockKind::Dateline,
                     start: s,
@@ -167,6 +170,9 @@ pub fn blocks_with(text: &str, source: &[crate::doc::SourceBlock]) -> Vec<Block>
     }
     out
 }
+
+/// How many paragraphs from the top may open with the dateline.
+const DATELINE_PARAGRAPHS: usize = 3;
 
 /// Length in bytes of a dateline prefix of `line`, if it has one. The rest must be
 /// reporting: at least four words.
@@ -226,5 +232,21 @@ mod tests {
             let k = kinds(t);
             assert_eq!(k[0], (BlockKind::Dateline, d.to_string()), "{t}");
         }
+    }
+
+    #[test]
+    fn a_dateline_after_a_caption_and_none_in_a_hyphenated_name() {
+        // a photo caption written as a paragraph comes first; the dateline opens the next one
+        let t = "Menteri Pertanian meninjau sawah di Karawang, Senin (3/3/2025)\n\n\
+                 BANDUNG, KOMPAS.com — Harga gabah turun sejak awal bulan, kata petani.";
+        let k = kinds(t);
+        assert_eq!(k[1], (BlockKind::Dateline, "BANDUNG, KOMPAS.com —".into()));
+        // a tight dash after an outlet in capitals is still a dateline
+        let k = kinds("SURABAYA, KOMPAS-Banjir surut pada Selasa pagi di sebagian kota.");
+        assert_eq!(k[0], (BlockKind::Dateline, "SURABAYA, KOMPAS-".into()));
+        // a hyphenated pair of names is not
+        let t = "Program ini menyasar siswa dan guru di seluruh negeri.\n\n\
+                 Diketahui, Prabowo-Gibran memiliki program makan bergizi gratis.";
+        assert!(kinds(t).iter().all(|(k, _)| *k != BlockKind::Dateline));
     }
 }
