@@ -259,8 +259,8 @@ pub fn run(truth: &Path, verbose: bool, json: bool) -> Result<bool> {
         if row.body.is_some() {
             let id = row.id.as_deref().unwrap_or(&row.file);
             let st = same_statements(page, id, gold);
-            for k in 0..3 {
-                t.statements[k] += st[k];
+            for (sum, n) in t.statements.iter_mut().zip(st) {
+                *sum += n;
             }
             if st[0] != st[1] || st[2] != st[1] {
                 line.push_str(&format!(
