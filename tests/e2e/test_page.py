@@ -124,6 +124,32 @@ def main():
                 page.screenshot(path=args.screenshot, full_page=True)
                 print("screenshot:", args.screenshot)
 
+            # an uploaded web page: the server reads its charset and main text, the page shows
+            # the text it analysed with the statements in it
+            html = ("<!doctype html><html><head><meta charset=\"windows-1252\">"
+                    "<title>Harga caf\xe9 naik - Warta Contoh</title></head><body>"
+                    "<nav><a href=/>Beranda</a> <a href=/e>Ekonomi</a></nav><article>"
+                    "<h1>Harga caf\xe9 naik</h1><p>Harga kopi di kafe-kafe Jakarta naik sejak awal bulan "
+                    "karena biji kopi impor makin mahal.</p><p>\x93Kami terpaksa menaikkan harga,\x94 "
+                    "kata pemilik kafe Rina Wulandari kepada wartawan di Jakarta pada Senin.</p>"
+                    "</article></body></html>").encode("latin-1")
+            with tempfile.TemporaryDirectory() as up:
+                path = os.path.join(up, "kopi.html")
+                with open(path, "wb") as f:
+                    f.write(html)
+                page.set_input_files("#upload", path)
+                check(page.input_value("#article") == "", "an uploaded page is not pasted as text")
+                page.click("#analyse")
+                wait_text(page, "#rendered", lambda t: "Rina" in t)
+                shown = page.inner_text("#rendered")
+                check("<" not in shown and "Beranda" not in shown,
+                      "the page's main text is shown, not its markup or menu")
+                speakers = page.eval_on_selector_all("#rendered span.speaker", "els => els.map(e => e.dataset.speaker)")
+                check("Rina Wulandari" in speakers, f"the page's statement is attributed: {speakers}")
+                quotes = page.eval_on_selector_all("#rendered span.quote", "els => els.map(e => e.textContent)")
+                check(any("\u201cKami terpaksa" in q or "Kami terpaksa" in q for q in quotes),
+                      f"curly quotes decoded from windows-1252: {quotes}")
+
             # corpus view: search, speaker page, timeline
             page.click("#tab-corpus")
             page.fill("#q-text", "perdamaian")

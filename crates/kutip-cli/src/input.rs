@@ -40,8 +40,8 @@ impl Doc {
         }
     }
 
-    /// Run the pipeline on this document: with its source structure when it has one, and the
-    /// analysed text in the ledger then.
+    /// Run the pipeline on this document: with its source structure when it has one (the
+    /// ledger then carries the analysed text).
     pub fn run(
         &self,
         opts: &kutip::ledger::Options,
@@ -50,11 +50,7 @@ impl Doc {
             source: self.source.as_deref(),
             ..*opts
         };
-        let mut l = kutip::ledger::run(&self.id, &self.text, self.meta.clone(), &o)?;
-        if self.source.is_some() {
-            l.text = Some(self.text.clone());
-        }
-        Ok(l)
+        kutip::ledger::run(&self.id, &self.text, self.meta.clone(), &o)
     }
 }
 
@@ -395,41 +391,17 @@ fn read_text(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str, lo
     )))
 }
 
-/// The source structure kutip keeps of a page read by `kutip-html`.
-fn source_blocks(p: &kutip_html::Page) -> Vec<kutip::doc::SourceBlock> {
-    p.blocks
-        .iter()
-        .map(|b| kutip::doc::SourceBlock {
-            start: b.start,
-            end: b.end,
-            kind: match b.kind {
-                kutip_html::Kind::Heading => Some(kutip::BlockKind::Heading),
-                kutip_html::Kind::Caption => Some(kutip::BlockKind::Caption),
-                kutip_html::Kind::Paragraph => None,
-            },
-            html: b
-                .html
-                .map(|(start, end)| kutip::doc::HtmlSpan { start, end }),
-        })
-        .collect()
-}
-
 /// A document of a web page: its main text, structure and metadata.
 pub fn page_doc(p: kutip_html::Page, id: String, origin: String, path: Option<String>) -> Item {
     if p.text.trim().is_empty() {
         return Item::Skipped(format!("{origin}: skipped, a page without article text"));
     }
-    let source = Some(source_blocks(&p));
+    let source = Some(p.source_blocks());
+    let mut meta = p.kutip_meta();
+    meta.path = path;
     Item::Doc(Box::new(Doc {
         id,
-        meta: Meta {
-            title: p.meta.title,
-            date: p.meta.date,
-            url: p.meta.url,
-            outlet: p.meta.outlet,
-            path,
-            author: p.meta.author,
-        },
+        meta,
         text: p.text,
         origin,
         source,

@@ -76,6 +76,14 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A failed test does not leave its server running (holding the test's output open).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
@@ -127,7 +135,7 @@ fn extract_errors_and_limits() {
             b"{\"title\": \"x\"}".to_vec(),
             "application/json",
             400,
-            "missing field `text`",
+            "needs \"text\"",
         ),
         (
             "POST",
@@ -171,6 +179,49 @@ fn extract_errors_and_limits() {
     // the server keeps serving after all of that
     let (st, _) = srv.request("POST", "/v1/extract", &[], ARTICLE.as_bytes());
     assert_eq!(st, 200);
+    // a web page, as text/html (its charset from the header) or as JSON {"html": ...}: the
+    // ledger carries the main text it analysed, and the page's metadata
+    let page = "<!doctype html><html><head><title>Banjir di Demak - Warta Contoh</title>\
+        <meta property=\"og:site_name\" content=\"Warta Contoh\"></head><body>\
+        <nav><a href=/>Beranda</a> <a href=/n>Nasional</a></nav><article><h1>Banjir di Demak</h1>\
+        <p>Banjir merendam ribuan rumah di Kabupaten Demak sejak Senin pagi setelah tanggul jebol.</p>\
+        <p>&ldquo;Kami sudah mengerahkan perahu karet untuk warga,&rdquo; kata Kepala BPBD Demak \
+        Agus Salim kepada wartawan di posko pengungsian pada Senin.</p></article></body></html>";
+    let (st, body) = srv.request(
+        "POST",
+        "/v1/extract",
+        &["Content-Type: text/html; charset=utf-8"],
+        page.as_bytes(),
+    );
+    assert_eq!(st, 200, "{body}");
+    let l = json(&body);
+    let text = l["text"]
+        .as_str()
+        .expect("a page's ledger carries its text");
+    assert!(!text.contains('<') && !text.contains("Beranda"), "{text}");
+    assert_eq!(l["meta"]["title"], "Banjir di Demak");
+    assert_eq!(l["meta"]["outlet"], "Warta Contoh");
+    let q = &l["quotes"][0];
+    let (s, e) = (
+        q["start"].as_u64().unwrap() as usize,
+        q["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(text.get(s..e), q["text"].as_str());
+    assert_eq!(q["speaker"]["name"], "Agus Salim");
+    let req = serde_json::json!({"html": page, "id": "p1", "url": "https://warta.contoh/banjir"});
+    let (st, body) = srv.request(
+        "POST",
+        "/v1/extract",
+        &["Content-Type: application/json"],
+        req.to_string().as_bytes(),
+    );
+    assert_eq!(st, 200, "{body}");
+    let l = json(&body);
+    assert_eq!(
+        (l["id"].as_str(), l["meta"]["url"].as_str()),
+        (Some("p1"), Some("https://warta.contoh/banjir"))
+    );
+    assert_eq!(l["quotes"][0]["speaker"]["name"], "Agus Salim");
     let (st, body) = srv.request("GET", "/openapi.json", &[], b"");
     assert_eq!(st, 200);
     let spec = json(&body);

@@ -64,6 +64,41 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
             || memchr::memmem::find(&head, b"<body").is_some())
 }
 
+impl Page {
+    /// The structure kutip's pipeline takes from the page (`kutip::ledger::Options::source`):
+    /// each block's range in [`Page::text`], its kind when the markup says it, and the range of
+    /// its element in the page.
+    pub fn source_blocks(&self) -> Vec<kutip::doc::SourceBlock> {
+        self.blocks
+            .iter()
+            .map(|b| kutip::doc::SourceBlock {
+                start: b.start,
+                end: b.end,
+                kind: match b.kind {
+                    Kind::Heading => Some(kutip::BlockKind::Heading),
+                    Kind::Caption => Some(kutip::BlockKind::Caption),
+                    Kind::Paragraph => None,
+                },
+                html: b
+                    .html
+                    .map(|(start, end)| kutip::doc::HtmlSpan { start, end }),
+            })
+            .collect()
+    }
+
+    /// The page's metadata as a ledger's `meta` (without `path`).
+    pub fn kutip_meta(&self) -> kutip::Meta {
+        kutip::Meta {
+            title: self.meta.title.clone(),
+            date: self.meta.date.clone(),
+            url: self.meta.url.clone(),
+            outlet: self.meta.outlet.clone(),
+            path: None,
+            author: self.meta.author.clone(),
+        }
+    }
+}
+
 /// The main text of a page with its structure and metadata. `url` is the address it was
 /// fetched from (a WARC record's target), `http_charset` the charset of its HTTP header.
 pub fn read(bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Page {
@@ -124,37 +159,42 @@ pub fn read(bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Page
 /// extractor's blocks.
 fn article_blocks<'a>(
     html: &str,
-    content: &'a [lex::Segment],
+    content: &[lex::Segment],
     page: &'a [lex::Segment],
     title: Option<&str>,
 ) -> Vec<(lex::Segment, Option<&'a lex::Segment>)> {
     let mut at = 0;
-    let mut seen: std::collections::HashSet<&str> = Default::default();
-    let blocks: Vec<_> = content
-        .iter()
+    let mut pieces: Vec<(lex::Segment, Option<&'a lex::Segment>)> = Vec::new();
+    for c in content {
+        match align(page, &c.text, &mut at) {
+            Some(f) if f.text == c.text => pieces.push((c.clone(), Some(f))),
+            found => match unglue(page, &c.text, &mut at) {
+                Some(parts) => pieces.extend(parts.iter().map(|p| (p.clone(), Some(p)))),
+                None => pieces.push((c.clone(), found)),
+            },
+        }
+    }
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let blocks: Vec<_> = pieces
+        .into_iter()
         .enumerate()
-        .filter(|(k, c)| {
+        .filter(|(k, (c, _))| {
             let is_title = *k < 3 && title == Some(c.text.to_lowercase().as_str());
-            !is_title && seen.insert(c.text.as_str())
+            !is_title && seen.insert(c.text.clone())
         })
-        .map(|(_, c)| (c, align(page, &c.text, &mut at)))
+        .map(|(_, b)| b)
         .collect();
     let first_words = blocks
         .iter()
         .map(|(c, _)| select::words(&c.text).len())
         .sum();
     let agreement = select::Agreement::of(html, first_words);
-    let kept: Vec<_> = blocks
-        .iter()
-        .filter(|(c, found)| {
-            let links = found.map_or(0.0, |f| f.link_density());
-            !select::is_link_list(links, &c.text)
-                && agreement.as_ref().is_none_or(|a| a.keeps(&c.text))
-        })
-        .copied()
-        .collect();
-    if !kept.is_empty() {
-        return kept.into_iter().map(|(c, f)| (c.clone(), f)).collect();
+    let keep = |(c, found): &(lex::Segment, Option<&lex::Segment>)| {
+        let links = found.map_or(0.0, |f| f.link_density());
+        !select::is_link_list(links, &c.text) && agreement.as_ref().is_none_or(|a| a.keeps(&c.text))
+    };
+    if blocks.iter().any(keep) {
+        return blocks.into_iter().filter(keep).collect();
     }
     // the two disagree entirely: the second extractor's blocks, else all of the first's
     match agreement {
@@ -168,8 +208,33 @@ fn article_blocks<'a>(
                 })
                 .collect()
         }
-        _ => blocks.into_iter().map(|(c, f)| (c.clone(), f)).collect(),
+        _ => blocks,
     }
+}
+
+/// The page's consecutive blocks whose texts, run together, are `text`: the extractor may
+/// give several elements as one block without a break between them ("JudulParagraf ...").
+fn unglue<'a>(segs: &'a [lex::Segment], text: &str, at: &mut usize) -> Option<&'a [lex::Segment]> {
+    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let target = bare(text);
+    let first = (*at..segs.len()).find(|&k| {
+        let b = bare(&segs[k].text);
+        !b.is_empty() && b.len() < target.len() && target.starts_with(&b)
+    })?;
+    let mut pos = 0;
+    let mut k = first;
+    while pos < target.len() && k < segs.len() {
+        let b = bare(&segs[k].text);
+        if !target[pos..].starts_with(&b) {
+            return None;
+        }
+        pos += b.len();
+        k += 1;
+    }
+    (pos == target.len() && k - first >= 2).then(|| {
+        *at = k;
+        &segs[first..k]
+    })
 }
 
 /// The element of the page whose text is `text`: the next one from `at` with that text, else
@@ -258,5 +323,45 @@ mod tests {
             let t = &p.text[b.start..b.end];
             assert!(b.kind == Kind::Caption || !t.contains("(Foto:"), "{t}");
         }
+    }
+
+    #[test]
+    fn blocks_an_extractor_ran_together_are_the_page_elements_again() {
+        let page = lex::lex(
+            "<div><h2>Harga naik</h2><p>Harga kopi naik sejak awal bulan.</p>\
+            <p>Pedagang mengeluh.</p><p>Lain.</p></div>",
+        )
+        .segments;
+        let mut at = 0;
+        let parts = unglue(
+            &page,
+            "Harga naikHarga kopi naik sejak awal bulan.Pedagang mengeluh.",
+            &mut at,
+        )
+        .expect("three elements run together");
+        let texts: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Harga naik",
+                "Harga kopi naik sejak awal bulan.",
+                "Pedagang mengeluh."
+            ]
+        );
+        assert_eq!(parts[0].kind, Kind::Heading);
+        // text that is not the page's elements run together stays as it is
+        let mut at = 0;
+        assert!(unglue(&page, "Harga naik dan turun", &mut at).is_none());
+    }
+
+    #[test]
+    fn a_page_in_windows_1252_reads_with_its_curly_quotes() {
+        let mut page = b"<html><head><meta charset=windows-1252><title>Kopi</title></head><body><article>\
+            <p>Harga kopi di kafe-kafe Jakarta naik sejak awal bulan karena biji impor mahal.</p><p>"
+            .to_vec();
+        page.extend(b"\x93Kami terpaksa menaikkan harga,\x94 kata pemilik kafe Rina Wulandari kepada wartawan.</p></article></body></html>");
+        let p = read(&page, None, None);
+        assert!(p.text.contains("\u{201c}Kami terpaksa"), "{}", p.text);
+        assert!(p.blocks.len() >= 2, "{:?}", p.blocks);
     }
 }

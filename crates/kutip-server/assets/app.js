@@ -58,6 +58,7 @@ const I18N = {
     timeline: "Linimasa angka", what_filter: "Apa yang dihitung (opsional)", place: "Tempat (opsional)",
     draw: "Gambar", date: "Tanggal", role: "Peran", outlet: "Media", article: "Artikel",
     documents: "Dokumen", topics: "Topik", empty: "Teks kosong", analysing: "menganalisis…",
+    pageLoaded: (n) => `halaman ${n} dimuat: Analisis membaca teks beritanya`,
     of: "dari", none: "tidak ada", no_dated: "Tidak ada angka bertanggal.", author: "(penulis)",
     no_source: "(tanpa sumber)", qualifier: "kualifikasi", when: "waktu", log: "skala log",
     legend: ["Setiap pembicara berwarna sendiri; pernyataan digarisbawahi dengan warnanya, ",
@@ -83,6 +84,7 @@ const I18N = {
     timeline: "Figure timeline", what_filter: "What is counted (optional)", place: "Place (optional)",
     draw: "Draw", date: "Date", role: "Role", outlet: "Outlet", article: "Article",
     documents: "Documents", topics: "Topics", empty: "The text is empty", analysing: "analysing…",
+    pageLoaded: (n) => `page ${n} loaded: Analyse reads its article text`,
     of: "of", none: "none", no_dated: "No dated figures.", author: "(the author)",
     no_source: "(no source)", qualifier: "qualifier", when: "time", log: "log scale",
     legend: ["Each speaker has a colour; statements are underlined in it, ", "cue verbs",
@@ -227,19 +229,31 @@ function render(text, ledger) {
   $("#result").hidden = false;
 }
 
+// a web page uploaded and not yet replaced by typing: its bytes go to the server as they
+// are (text/html), which reads its charset, main text and metadata
+let uploadedPage = null;
+
 async function analyse(ev) {
   ev.preventDefault();
   const text = $("#article").value;
-  if (!text.trim()) { status(t("empty"), true); return; }
+  const page = !text.trim() ? uploadedPage : null;
+  if (!text.trim() && !page) { status(t("empty"), true); return; }
   status(t("analysing"));
   try {
     const t0 = performance.now();
-    const ledger = await api("/v1/extract", {
+    const ledger = await api("/v1/extract", page ? {
+      method: "POST",
+      headers: { "content-type": "text/html" },
+      body: page.bytes,
+    } : {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ text }),
     });
-    render(text, ledger);
+    // a page's offsets point into the text the server analysed, which it sends back
+    const analysed = page ? (ledger.text || "") : text;
+    if (page) $("#article").value = analysed;
+    render(analysed, ledger);
     status(t("found")(ledger.quotes.length, ledger.figures.length, Math.round(performance.now() - t0)));
   } catch (e) {
     status(e.message, true);
@@ -453,8 +467,19 @@ async function init() {
   $("#extract-form").addEventListener("submit", analyse);
   $("#upload").addEventListener("change", async (ev) => {
     const f = ev.target.files[0];
-    if (f) $("#article").value = await f.text();
+    if (!f) return;
+    const bytes = await f.arrayBuffer();
+    const head = new TextDecoder().decode(bytes.slice(0, 1024));
+    if (/\.x?html?$/i.test(f.name) || /^\s*<(!doctype|html)/i.test(head)) {
+      uploadedPage = { bytes, name: f.name };
+      $("#article").value = "";
+      status(t("pageLoaded")(f.name));
+    } else {
+      uploadedPage = null;
+      $("#article").value = new TextDecoder().decode(bytes);
+    }
   });
+  $("#article").addEventListener("input", () => { uploadedPage = null; });
   $("#search-form").addEventListener("submit", search);
   $("#show-speakers").addEventListener("click", topSpeakers);
   $("#prev").addEventListener("click", () => turn(-1));

@@ -280,9 +280,14 @@ fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct DocJson {
-    text: String,
+    /// the article as text ...
+    #[serde(default)]
+    text: Option<String>,
+    /// ... or as a web page (then `text` is ignored and the page's main text is analysed)
+    #[serde(default)]
+    html: Option<String>,
     id: Option<String>,
     title: Option<String>,
     date: Option<String>,
@@ -309,6 +314,85 @@ fn is_json(h: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim_start().starts_with("application/json"))
 }
 
+/// The content type's media type (lower case) and its `charset` parameter.
+fn content_type(h: &HeaderMap) -> (String, Option<String>) {
+    let v = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parts = v.split(';');
+    let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_string())
+    });
+    (media, charset)
+}
+
+/// A posted web page: `text/html` or `application/xhtml+xml`, or no content type and a body
+/// that starts like HTML.
+fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    let (media, _) = content_type(headers);
+    matches!(media.as_str(), "text/html" | "application/xhtml+xml")
+        || (media.is_empty() && kutip_html::looks_like_html(body))
+}
+
+/// What `/v1/extract` runs on: the text (for a page, its main text), its metadata, and for a
+/// page its structure.
+struct Input {
+    id: String,
+    text: String,
+    meta: kutip::Meta,
+    source: Option<Vec<kutip::doc::SourceBlock>>,
+}
+
+impl Input {
+    /// A page read from its HTML; metadata the client gave wins over the page's own.
+    fn page(html: &[u8], charset: Option<&str>, given: &DocJson) -> Input {
+        let page = kutip_html::read(html, given.url.as_deref(), charset);
+        let mut meta = page.kutip_meta();
+        let g = given.meta();
+        meta.title = g.title.or(meta.title);
+        meta.date = g.date.or(meta.date);
+        meta.url = g.url.or(meta.url);
+        meta.outlet = g.outlet.or(meta.outlet);
+        Input {
+            id: given.id.clone().unwrap_or_else(|| "request".into()),
+            source: Some(page.source_blocks()),
+            text: page.text,
+            meta,
+        }
+    }
+
+    fn of(headers: &HeaderMap, body: &[u8]) -> Result<Input, ApiError> {
+        if is_html(headers, body) {
+            let none = DocJson::default();
+            return Ok(Input::page(body, content_type(headers).1.as_deref(), &none));
+        }
+        Input::from_doc(&parse_doc(headers, body)?)
+    }
+
+    /// A document given as JSON: its `html` read as a page, else its `text`.
+    fn from_doc(doc: &DocJson) -> Result<Input, ApiError> {
+        if let Some(h) = &doc.html {
+            return Ok(Input::page(h.as_bytes(), Some("utf-8"), doc));
+        }
+        let Some(text) = doc.text.clone() else {
+            return Err(ApiError::bad(
+                "the JSON body needs \"text\" (the article) or \"html\" (a web page)",
+            ));
+        };
+        Ok(Input {
+            id: doc.id.clone().unwrap_or_else(|| "request".into()),
+            meta: doc.meta(),
+            text,
+            source: None,
+        })
+    }
+}
+
 fn parse_doc(headers: &HeaderMap, body: &[u8]) -> Result<DocJson, ApiError> {
     if is_json(headers) {
         serde_json::from_slice::<DocJson>(body)
@@ -321,12 +405,8 @@ fn parse_doc(headers: &HeaderMap, body: &[u8]) -> Result<DocJson, ApiError> {
             ))
         })?;
         Ok(DocJson {
-            text: text.to_string(),
-            id: None,
-            title: None,
-            date: None,
-            url: None,
-            outlet: None,
+            text: Some(text.to_string()),
+            ..DocJson::default()
         })
     }
 }
@@ -339,21 +419,20 @@ async fn extract(
     let body = body_bytes(body, st.cfg.body_limit)?;
     if body.is_empty() {
         return Err(ApiError::bad(
-            "empty request body: send the article as text/plain or as JSON {\"text\": ...}",
+            "empty request body: send the article as text/plain, a page as text/html, or JSON {\"text\": ...} or {\"html\": ...}",
         ));
     }
-    let doc = parse_doc(&headers, &body)?;
     let model = st.cfg.model.clone();
     let json = job(&st, move |job| {
-        let id = doc.id.clone().unwrap_or_else(|| "request".into());
+        let input = Input::of(&headers, &body)?;
         let stop = || job.stopped();
         let opts = kutip::ledger::Options {
             model: model.as_deref(),
             stop: Some(&stop),
             timings: None,
-            source: None,
+            source: input.source.as_deref(),
         };
-        let l = kutip::ledger::run(&id, &doc.text, doc.meta(), &opts)?;
+        let l = kutip::ledger::run(&input.id, &input.text, input.meta, &opts)?;
         serde_json::to_vec(&l)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     })
@@ -664,11 +743,15 @@ async fn ingest(
         };
         let mut ins = Vec::with_capacity(docs.len());
         for d in &docs {
-            let id = d.id.clone().unwrap_or_default();
+            let input = Input::from_doc(d)?;
+            let opts = kutip::ledger::Options {
+                source: input.source.as_deref(),
+                ..opts
+            };
             ins.push(DocIn {
-                hash: kutip_store::doc_hash(&d.text, &d.meta()),
-                bytes: d.text.len(),
-                ledger: kutip::ledger::run(&id, &d.text, d.meta(), &opts)?,
+                hash: kutip_store::doc_hash(&input.text, &input.meta),
+                bytes: input.text.len(),
+                ledger: kutip::ledger::run(&input.id, &input.text, input.meta, &opts)?,
             });
         }
         let w = st2

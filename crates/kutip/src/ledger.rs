@@ -284,7 +284,8 @@ fn stages<E, C: Fn() -> Result<(), E>>(
         id: id.to_string(),
         schema: SCHEMA,
         meta,
-        text: None,
+        // a text with a source structure is a page's main text: the ledger carries it
+        text: source.map(|_| text.to_string()),
         blocks: full.analysis.blocks,
         quotes: full.quotes,
         figures,

@@ -555,6 +555,7 @@ impl<'a> Ctx<'a> {
     /// "analis Foster Asset Management Riki Adi Saputra": role words in lower case, perhaps
     /// organisation words, perhaps a comma, then a person's name.
     fn role_then_name(&mut self, t: usize) -> Option<Found> {
+        const ROLE_FIELD_WORDS: usize = 3;
         let mut k = t;
         while k < self.a.tokens.len() && k < t + 8 && self.same_sent(t, k) {
             if let Some(mi) = self.ents.mention_at[k] {
@@ -594,6 +595,19 @@ impl<'a> Ctx<'a> {
             }
             let w = self.w(k);
             let after_title = crate::entities::title_at(&[self.w(t)], 0).is_some();
+            // after a role noun, a few words of its field, before any comma: "pemilik kafe
+            // Rina Wulandari", "dosen ilmu politik Ani" (not "wartawan di Gedung BEI", not
+            // "pakar, nyamuk ditemukan di ...")
+            let field_word = !after_title
+                && self.is(crate::class!("role_noun"), t)
+                && k > t
+                && k <= t + ROLE_FIELD_WORDS
+                && !(t..k).any(|j| self.w(j) == ",")
+                && self.a.tokens[k].kind == TokKind::Word
+                && !self.w(k).starts_with(char::is_uppercase)
+                && self.cue_at(k).is_none()
+                && !self.is(crate::class!("stopword"), k)
+                && !self.is(crate::class!("field_stop"), k);
             let ok = self.is(crate::class!("role_noun"), k)
                 || self.is(crate::class!("role_word"), k)
                 || crate::lexicon::with_lower(w, |l| {
@@ -601,6 +615,7 @@ impl<'a> Ctx<'a> {
                 })
                 || (w == "," && k > t)
                 || w.starts_with(char::is_uppercase)
+                || field_word
                 // "Gubernur wilayah Donetsk, Vadim Filashkin"
                 || (after_title
                     && self.a.tokens[k].kind == TokKind::Word

@@ -308,3 +308,15 @@ fn an_unclosed_quotation_at_the_end_of_a_cut_text() {
         speakers(t)
     );
 }
+
+#[test]
+fn a_role_noun_with_its_field_before_the_name() {
+    let t = "“Kami terpaksa menaikkan harga,” kata pemilik kafe Rina Wulandari.";
+    assert_eq!(speaker_of(t, "terpaksa").as_deref(), Some("Rina Wulandari"));
+    let t = "“Koalisi itu rapuh,” ujar dosen ilmu politik Hendra Gunawan.";
+    assert_eq!(speaker_of(t, "rapuh").as_deref(), Some("Hendra Gunawan"));
+    // a preposition ends the field: the place is not the speaker
+    let t = "“Pasar tetap tenang,” ungkap Mahendra kepada wartawan di Gedung Bursa Efek \
+             Indonesia. Ia menambahkan bahwa investor menunggu data inflasi.";
+    assert_eq!(speaker_of(t, "investor").as_deref(), Some("Mahendra"));
+}
