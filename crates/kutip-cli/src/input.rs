@@ -299,12 +299,13 @@ fn file_id(path: &Path) -> String {
 }
 
 /// A lazy stream of documents over all inputs, so memory does not grow with the corpus.
+/// Web pages are read (main text and metadata) a chunk at a time on all cores, in order.
 pub fn stream(entries: Vec<Entry>, format: Format, lossy: bool) -> impl Iterator<Item = Item> {
-    entries
+    let raw = entries
         .into_iter()
-        .flat_map(move |e| -> Box<dyn Iterator<Item = Item>> {
+        .flat_map(move |e| -> Box<dyn Iterator<Item = Raw>> {
             match e {
-                Entry::Error(m) => Box::new(std::iter::once(Item::Error(m))),
+                Entry::Error(m) => Box::new(std::iter::once(Raw::Ready(Item::Error(m)))),
                 Entry::Stdin => {
                     let r: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
                     open_reader(r, None, "<stdin>".into(), format, lossy)
@@ -316,13 +317,116 @@ pub fn stream(entries: Vec<Entry>, format: Format, lossy: bool) -> impl Iterator
                         let name = p.display().to_string();
                         open_reader(r, Some(&p), name, format, lossy)
                     }
-                    Err(e) => Box::new(std::iter::once(Item::Error(format!(
+                    Err(e) => Box::new(std::iter::once(Raw::Ready(Item::Error(format!(
                         "{}: {e}",
                         p.display()
-                    )))),
+                    ))))),
                 },
             }
-        })
+        });
+    Resolved {
+        raw,
+        ready: std::collections::VecDeque::new(),
+    }
+}
+
+/// An input item before web pages are read: a page is kept as its bytes until then.
+enum Raw {
+    Ready(Item),
+    Page(Box<Pending>),
+}
+
+/// A web page not yet read, and what its container (file or WARC record) says of it.
+struct Pending {
+    bytes: Vec<u8>,
+    /// the address it was fetched from and the charset of its HTTP header (WARC)
+    url: Option<String>,
+    charset: Option<String>,
+    id: String,
+    origin: String,
+    path: Option<String>,
+    /// when it was captured: its date when the page gives none (WARC)
+    captured: Option<String>,
+}
+
+impl Pending {
+    /// Read the page; a panic in the reader is this page's error, not the run's end.
+    fn read(self) -> Item {
+        let Pending {
+            bytes,
+            url,
+            charset,
+            id,
+            origin,
+            path,
+            captured,
+        } = self;
+        let read = std::panic::catch_unwind(|| {
+            kutip_html::read(&bytes, url.as_deref(), charset.as_deref())
+        });
+        let page = match read {
+            Ok(p) => p,
+            Err(e) => {
+                return Item::Error(format!(
+                    "{origin}: the page could not be read: {}",
+                    kutip::ledger::panic_message(e.as_ref())
+                ))
+            }
+        };
+        let mut item = page_doc(page, id, origin, path);
+        if let Item::Doc(d) = &mut item {
+            if d.meta.date.is_none() {
+                d.meta.date = captured;
+            }
+            if d.meta.url.is_none() {
+                d.meta.url = url;
+            }
+        }
+        item
+    }
+}
+
+/// Items in input order, with the pages of each chunk read in parallel.
+struct Resolved<I> {
+    raw: I,
+    ready: std::collections::VecDeque<Item>,
+}
+
+/// A chunk of pages read together: at most this many items ...
+const CHUNK_ITEMS: usize = 64;
+/// ... or this many bytes of pages, so memory stays flat whatever the records' size.
+const CHUNK_BYTES: usize = 32 << 20;
+
+impl<I: Iterator<Item = Raw>> Iterator for Resolved<I> {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        use rayon::prelude::*;
+        if let Some(i) = self.ready.pop_front() {
+            return Some(i);
+        }
+        let mut chunk = Vec::new();
+        let mut bytes = 0;
+        for r in self.raw.by_ref() {
+            if let Raw::Page(p) = &r {
+                bytes += p.bytes.len();
+            }
+            let pages = matches!(r, Raw::Page(_));
+            chunk.push(r);
+            // a plain document alone needs no wait for others
+            if chunk.len() >= CHUNK_ITEMS || bytes >= CHUNK_BYTES || (!pages && chunk.len() == 1) {
+                break;
+            }
+        }
+        let items: Vec<Item> = chunk
+            .into_par_iter()
+            .map(|r| match r {
+                Raw::Ready(i) => i,
+                Raw::Page(p) => p.read(),
+            })
+            .collect();
+        self.ready.extend(items);
+        self.ready.pop_front()
+    }
 }
 
 fn open_reader(
@@ -331,10 +435,14 @@ fn open_reader(
     name: String,
     format: Format,
     lossy: bool,
-) -> Box<dyn Iterator<Item = Item>> {
+) -> Box<dyn Iterator<Item = Raw>> {
     let head = match r.fill_buf() {
         Ok(h) => h.to_vec(),
-        Err(e) => return Box::new(std::iter::once(Item::Error(format!("{name}: {e}")))),
+        Err(e) => {
+            return Box::new(std::iter::once(Raw::Ready(Item::Error(format!(
+                "{name}: {e}"
+            )))))
+        }
     };
     let format = match format {
         Format::Auto => match path {
@@ -346,21 +454,26 @@ fn open_reader(
     // a gzipped web archive is read; any other binary file is skipped
     let gz_warc = format == Format::Warc && head.starts_with(b"\x1f\x8b");
     if let Some(kind) = binary_kind(&head).filter(|_| !gz_warc) {
-        return Box::new(std::iter::once(Item::Skipped(format!(
+        return Box::new(std::iter::once(Raw::Ready(Item::Skipped(format!(
             "{name}: skipped, {kind}"
-        ))));
+        )))));
     }
     match format {
         Format::Html => Box::new(std::iter::once(read_html(r, path, &name))),
         Format::Warc => Box::new(WarcIter::new(r, name)),
-        Format::Jsonl => Box::new(JsonlIter {
-            reader: r,
-            name,
-            line: 0,
-            lossy,
-            buf: Vec::new(),
-        }),
-        _ => Box::new(std::iter::once(read_text(r, path, &name, lossy))),
+        Format::Jsonl => Box::new(
+            JsonlIter {
+                reader: r,
+                name,
+                line: 0,
+                lossy,
+                buf: Vec::new(),
+            }
+            .map(Raw::Ready),
+        ),
+        _ => Box::new(std::iter::once(Raw::Ready(read_text(
+            r, path, &name, lossy,
+        )))),
     }
 }
 
@@ -408,18 +521,20 @@ pub fn page_doc(p: kutip_html::Page, id: String, origin: String, path: Option<St
     }))
 }
 
-fn read_html(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str) -> Item {
+fn read_html(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str) -> Raw {
     let mut bytes = Vec::new();
     if let Err(e) = r.read_to_end(&mut bytes) {
-        return Item::Error(format!("{name}: {e}"));
+        return Raw::Ready(Item::Error(format!("{name}: {e}")));
     }
-    let page = kutip_html::read(&bytes, None, None);
-    page_doc(
-        page,
-        path.map(file_id).unwrap_or_else(|| name.to_string()),
-        name.to_string(),
-        path.map(|_| name.to_string()),
-    )
+    Raw::Page(Box::new(Pending {
+        bytes,
+        url: None,
+        charset: None,
+        id: path.map(file_id).unwrap_or_else(|| name.to_string()),
+        origin: name.to_string(),
+        path: path.map(|_| name.to_string()),
+        captured: None,
+    }))
 }
 
 /// The documents of a web archive: one per HTML response record, read one at a time.
@@ -444,8 +559,8 @@ impl WarcIter {
 }
 
 impl Iterator for WarcIter {
-    type Item = Item;
-    fn next(&mut self) -> Option<Item> {
+    type Item = Raw;
+    fn next(&mut self) -> Option<Raw> {
         loop {
             if self.finished {
                 return None;
@@ -457,15 +572,15 @@ impl Iterator for WarcIter {
                 }
                 let said: Vec<String> =
                     self.other.iter().map(|(k, n)| format!("{n} {k}")).collect();
-                return Some(Item::Skipped(format!(
+                return Some(Raw::Ready(Item::Skipped(format!(
                     "{}: skipped records that hold no HTML page: {}",
                     self.name,
                     said.join(", ")
-                )));
+                ))));
             };
             let rec = match rec {
                 Ok(r) => r,
-                Err(e) => return Some(Item::Error(format!("{}: {e}", self.name))),
+                Err(e) => return Some(Raw::Ready(Item::Error(format!("{}: {e}", self.name)))),
             };
             let http = rec
                 .http()
@@ -482,24 +597,20 @@ impl Iterator for WarcIter {
                 *self.other.entry(kind).or_default() += 1;
                 continue;
             };
-            let page = kutip_html::read(&http.body, rec.target.as_deref(), http.charset());
             let id = rec
                 .target
                 .clone()
                 .or(rec.id.clone())
                 .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
-            let origin = format!("{}: record at byte {}", self.name, rec.offset);
-            let mut item = page_doc(page, id, origin, Some(self.name.clone()));
-            if let Item::Doc(d) = &mut item {
-                // a page without a date of its own: the day it was captured
-                if d.meta.date.is_none() {
-                    d.meta.date = rec.date.clone();
-                }
-                if d.meta.url.is_none() {
-                    d.meta.url = rec.target.clone();
-                }
-            }
-            return Some(item);
+            return Some(Raw::Page(Box::new(Pending {
+                charset: http.charset().map(str::to_string),
+                bytes: http.body,
+                url: rec.target.clone(),
+                id,
+                origin: format!("{}: record at byte {}", self.name, rec.offset),
+                path: Some(self.name.clone()),
+                captured: rec.date.clone(),
+            })));
         }
     }
 }

@@ -11,12 +11,14 @@
 //! is UTF-8).
 
 mod charset;
+/// The page decoded to UTF-8 as kutip reads it, and the encoding used: the text that
+/// [`PageBlock::html`] ranges point into.
+pub use charset::decode;
 pub mod lex;
 pub mod meta;
 mod select;
 pub mod warc;
 
-pub use charset::decode;
 pub use lex::Kind;
 pub use meta::PageMeta;
 
