@@ -1,0 +1,313 @@
+//! `kutip._kutip`: the native part of the Python package. The pure-Python `kutip` package
+//! (python/kutip) wraps it: dictionaries from the ledger's JSON, Arrow batches from the
+//! columns built here, Spark on top.
+//!
+//! Every ledger is the one `kutip extract` writes (same pipeline, same JSON), so the package
+//! and the CLI give the same answers field by field.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyDict};
+use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
+
+mod columns;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+pyo3::create_exception!(_kutip, KutipError, pyo3::exceptions::PyException);
+
+/// A tagger model (written by `kutip train`), loaded once for many calls.
+#[pyclass(frozen, module = "kutip._kutip")]
+struct Model {
+    inner: Arc<kutip::tagger::Model>,
+    path: String,
+}
+
+#[pymethods]
+impl Model {
+    /// Load a model file; KutipError with the CLI's message when it cannot be read.
+    #[staticmethod]
+    fn load(path: &str) -> PyResult<Model> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| KutipError::new_err(format!("reading model {path}: {e}")))?;
+        let m = kutip::tagger::Model::from_bytes(&bytes)
+            .map_err(|e| KutipError::new_err(format!("loading model {path}: {e}")))?;
+        Ok(Model {
+            inner: Arc::new(m),
+            path: path.to_string(),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("kutip.Model({:?})", self.path)
+    }
+}
+
+/// One document as Python gives it: a string, or a dict with `text` (or `html`) and
+/// optional `id`, `title`, `date`, `url`, `outlet`, `author`, `path`.
+struct Doc {
+    id: String,
+    text: String,
+    html: bool,
+    meta: kutip::Meta,
+}
+
+fn field(d: &Bound<'_, PyDict>, k: &str) -> PyResult<Option<String>> {
+    match d.get_item(k)? {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => v
+            .extract::<String>()
+            .map(Some)
+            .map_err(|_| PyTypeError::new_err(format!("{k:?} must be a string"))),
+    }
+}
+
+fn meta_of(d: &Bound<'_, PyDict>) -> PyResult<kutip::Meta> {
+    Ok(kutip::Meta {
+        title: field(d, "title")?,
+        date: field(d, "date")?,
+        url: field(d, "url")?,
+        outlet: field(d, "outlet")?,
+        path: field(d, "path")?,
+        author: field(d, "author")?,
+    })
+}
+
+impl Doc {
+    fn from_py(item: &Bound<'_, PyAny>, default_id: String) -> PyResult<Doc> {
+        if let Ok(text) = item.extract::<String>() {
+            return Ok(Doc {
+                id: default_id,
+                text,
+                html: false,
+                meta: kutip::Meta::default(),
+            });
+        }
+        let d = item.downcast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err("a document is a str or a dict with \"text\" or \"html\"")
+        })?;
+        let id = match d.get_item("id")? {
+            Some(v) if !v.is_none() => v.str()?.to_string(),
+            _ => default_id,
+        };
+        let (text, html) = match (field(d, "text")?, field(d, "html")?) {
+            (_, Some(h)) => (h, true),
+            (Some(t), None) => (t, false),
+            (None, None) => {
+                return Err(PyValueError::new_err(format!(
+                    "document {id:?} has neither \"text\" nor \"html\""
+                )))
+            }
+        };
+        Ok(Doc {
+            id,
+            text,
+            html,
+            meta: meta_of(d)?,
+        })
+    }
+
+    /// The ledger, or the message the CLI gives for this document's failure.
+    fn run(&self, model: Option<&kutip::tagger::Model>) -> Result<kutip::Ledger, String> {
+        let opts = kutip::ledger::Options {
+            model,
+            ..Default::default()
+        };
+        let ledger = if self.html {
+            let page = kutip_html::read(
+                self.text.as_bytes(),
+                self.meta.url.as_deref(),
+                Some("utf-8"),
+            );
+            let mut meta = page.kutip_meta();
+            let m = self.meta.clone();
+            meta.title = m.title.or(meta.title);
+            meta.date = m.date.or(meta.date);
+            meta.url = m.url.or(meta.url);
+            meta.outlet = m.outlet.or(meta.outlet);
+            meta.path = m.path;
+            let source = page.source_blocks();
+            let opts = kutip::ledger::Options {
+                source: Some(&source),
+                ..opts
+            };
+            kutip::ledger::run(&self.id, &page.text, meta, &opts)
+        } else {
+            kutip::ledger::run(&self.id, &self.text, self.meta.clone(), &opts)
+        };
+        ledger.map_err(|e| format!("document {:?}: {e}", self.id))
+    }
+
+    /// The ledger as the CLI writes it (one line of JSON).
+    fn run_json(&self, model: Option<&kutip::tagger::Model>) -> Result<String, String> {
+        let l = self.run(model)?;
+        serde_json::to_string(&l).map_err(|e| format!("document {:?}: {e}", self.id))
+    }
+}
+
+/// Thread pools by size, made once.
+fn pool(threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+    let n = threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut pools = POOLS
+        .lock()
+        .map_err(|_| KutipError::new_err("thread pool poisoned"))?;
+    if let Some((_, p)) = pools.iter().find(|(k, _)| *k == n) {
+        return Ok(p.clone());
+    }
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| KutipError::new_err(e.to_string()))?,
+    );
+    pools.push((n, p.clone()));
+    Ok(p)
+}
+
+fn docs_of(items: &Bound<'_, PyAny>) -> PyResult<Vec<Doc>> {
+    let mut docs = Vec::new();
+    for (i, item) in items.try_iter()?.enumerate() {
+        docs.push(Doc::from_py(&item?, i.to_string())?);
+    }
+    Ok(docs)
+}
+
+/// `f` over documents on a pool of `threads`, the GIL released, in input order.
+fn run_all<T: Send>(
+    py: Python<'_>,
+    docs: &[Doc],
+    threads: Option<usize>,
+    model: Option<&Model>,
+    f: impl Fn(&Doc, Option<&kutip::tagger::Model>) -> T + Sync,
+) -> PyResult<Vec<T>> {
+    let pool = pool(threads)?;
+    let m = model.map(|m| m.inner.clone());
+    Ok(py.allow_threads(|| pool.install(|| docs.par_iter().map(|d| f(d, m.as_deref())).collect())))
+}
+
+/// The ledger of one document as JSON text (the Python side parses it).
+#[pyfunction]
+#[pyo3(signature = (text, id=None, meta=None, model=None, html=false))]
+fn extract_json(
+    py: Python<'_>,
+    text: String,
+    id: Option<String>,
+    meta: Option<&Bound<'_, PyDict>>,
+    model: Option<&Model>,
+    html: bool,
+) -> PyResult<String> {
+    let doc = Doc {
+        id: id.unwrap_or_else(|| "document".into()),
+        text,
+        html,
+        meta: meta.map(meta_of).transpose()?.unwrap_or_default(),
+    };
+    let m = model.map(|m| m.inner.clone());
+    py.allow_threads(|| doc.run_json(m.as_deref()))
+        .map_err(KutipError::new_err)
+}
+
+/// The ledgers of many documents, as JSON texts in input order; a failed document raises
+/// KutipError after all have run, naming every failure.
+#[pyfunction]
+#[pyo3(signature = (items, threads=None, model=None))]
+fn extract_many_json(
+    py: Python<'_>,
+    items: &Bound<'_, PyAny>,
+    threads: Option<usize>,
+    model: Option<&Model>,
+) -> PyResult<Vec<String>> {
+    let docs = docs_of(items)?;
+    let results = run_all(py, &docs, threads, model, Doc::run_json)?;
+    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    if !failed.is_empty() {
+        return Err(KutipError::new_err(
+            failed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+    }
+    Ok(results.into_iter().filter_map(Result::ok).collect())
+}
+
+/// One table of flat columns as an Arrow struct array, handed to pyarrow through the Arrow
+/// PyCapsule interface (`pyarrow.record_batch(table)`), once.
+#[pyclass(unsendable, module = "kutip._kutip")]
+struct ArrowTable {
+    data: Option<(arrow::ffi::FFI_ArrowArray, arrow::ffi::FFI_ArrowSchema)>,
+}
+
+#[pymethods]
+impl ArrowTable {
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_array__<'py>(
+        &mut self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+        let _ = requested_schema; // the table has one schema
+        let (array, schema) = self
+            .data
+            .take()
+            .ok_or_else(|| KutipError::new_err("these Arrow columns were already taken"))?;
+        let s = PyCapsule::new(py, schema, Some(c"arrow_schema".to_owned()))?;
+        let a = PyCapsule::new(py, array, Some(c"arrow_array".to_owned()))?;
+        Ok((s, a))
+    }
+}
+
+/// The flat columns of many documents: {"quotes": ArrowTable, "figures": ..., "documents":
+/// ...}. A failed document has its row in "documents" with `error` set and no statements or
+/// figures.
+#[pyfunction]
+#[pyo3(signature = (items, threads=None, model=None))]
+fn extract_columns<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    threads: Option<usize>,
+    model: Option<&Model>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let docs = docs_of(items)?;
+    let results = run_all(py, &docs, threads, model, Doc::run)?;
+    let tables = py.allow_threads(|| columns::Tables::of(&docs, &results).finish());
+    let out = PyDict::new(py);
+    for (name, array, schema) in tables {
+        out.set_item(
+            name,
+            ArrowTable {
+                data: Some((array, schema)),
+            },
+        )?;
+    }
+    Ok(out)
+}
+
+/// The column spec: [(table, column, type)], for typed Arrow schemas.
+#[pyfunction]
+fn column_spec() -> Vec<(&'static str, &'static str, &'static str)> {
+    columns::spec()
+        .iter()
+        .map(|c| (c.table, c.name, c.kind.name()))
+        .collect()
+}
+
+#[pymodule]
+fn _kutip(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Model>()?;
+    m.add_class::<ArrowTable>()?;
+    m.add("KutipError", m.py().get_type::<KutipError>())?;
+    m.add_function(wrap_pyfunction!(extract_json, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_many_json, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(column_spec, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
