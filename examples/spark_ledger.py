@@ -1,5 +1,6 @@
 """The ledger of a corpus on Apache Spark: documents in (JSON lines or Parquet with a `text`
-column and optional `id`, `title`, `date`, `url`, `outlet`), Parquet out, partitioned by date.
+column and optional `id`, `title`, `date`, `url`, `outlet`; or web archives, .warc/.warc.gz,
+read as streams one task per file), Parquet out, partitioned by date.
 
 Locally, on two cores:
 
@@ -48,9 +49,12 @@ def main(argv=None):
         return p.endswith(".parquet") or (os.path.isdir(p) and any(
             f.endswith(".parquet") for f in os.listdir(p)))
 
+    warc = [p for p in a.inputs if p.endswith((".warc", ".warc.gz"))]
     parquet = [p for p in a.inputs if is_parquet(p)]
-    jsonl = [p for p in a.inputs if not is_parquet(p)]
+    jsonl = [p for p in a.inputs if not is_parquet(p) and p not in warc]
     frames = []
+    if warc:
+        frames.append(ks.warc_pages(spark, warc))
     if jsonl:
         frames.append(spark.read.json(jsonl))
     if parquet:
@@ -69,7 +73,8 @@ def main(argv=None):
         reps = spark.range(a.repeat).withColumnRenamed("id", "_rep")
         df = df.crossJoin(reps).withColumn(a.id, F.concat_ws("#", F.col(a.id), F.col("_rep"))).drop("_rep")
     t0 = time.time()
-    led = ks.extract(df, text_col=a.text, id_col=a.id, model_path=a.model)
+    html = "html" if warc and not (parquet or jsonl) else None
+    led = ks.extract(df, text_col=a.text, id_col=a.id, model_path=a.model, html_col=html)
     led.documents.withColumn("day", F.substring("date", 1, 10)).write.mode("overwrite").parquet(a.out + "/documents")
     for name, t in (("quotes", led.quotes), ("figures", led.figures)):
         t.withColumn("day", F.substring("doc_date", 1, 10)).write.mode("overwrite").partitionBy("day").parquet(f"{a.out}/{name}")

@@ -25,8 +25,9 @@ pub struct IngestArgs {
     /// A tagger model (see `kutip train`) used during extraction.
     #[arg(long)]
     model: Option<String>,
-    /// Documents per transaction.
-    #[arg(long, default_value_t = 512)]
+    /// Documents per transaction: fewer, larger transactions rewrite the pages every batch
+    /// touches (index levels, full-text index) fewer times.
+    #[arg(long, default_value_t = 2048)]
     batch: usize,
 }
 

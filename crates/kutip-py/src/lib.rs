@@ -51,6 +51,13 @@ struct Doc {
     id: String,
     text: String,
     html: bool,
+    /// a page given as bytes (from a WARC record), read with `charset` when known
+    page_bytes: Option<Vec<u8>>,
+    charset: Option<String>,
+    /// where a page was fetched from and when it was captured (a WARC record's target and
+    /// date): the page's own url and date win, as in `kutip extract --input warc`
+    fetched_url: Option<String>,
+    captured: Option<String>,
     meta: kutip::Meta,
 }
 
@@ -83,6 +90,10 @@ impl Doc {
                 id: default_id,
                 text,
                 html: false,
+                page_bytes: None,
+                charset: None,
+                fetched_url: None,
+                captured: None,
                 meta: kutip::Meta::default(),
             });
         }
@@ -93,10 +104,28 @@ impl Doc {
             Some(v) if !v.is_none() => v.str()?.to_string(),
             _ => default_id,
         };
-        let (text, html) = match (field(d, "text")?, field(d, "html")?) {
-            (_, Some(h)) => (h, true),
-            (Some(t), None) => (t, false),
-            (None, None) => {
+        // a page as bytes (a WARC record's body): its charset is read from it
+        let page_bytes = match d.get_item("html")? {
+            Some(v) if v.downcast::<pyo3::types::PyBytes>().is_ok() => {
+                Some(v.extract::<Vec<u8>>()?)
+            }
+            _ => None,
+        };
+        let text = if page_bytes.is_some() {
+            None
+        } else {
+            field(d, "text")?
+        };
+        let html = if page_bytes.is_some() {
+            None
+        } else {
+            field(d, "html")?
+        };
+        let (text, html) = match (text, html, &page_bytes) {
+            (_, _, Some(_)) => (String::new(), true),
+            (_, Some(h), None) => (h, true),
+            (Some(t), None, None) => (t, false),
+            (None, None, None) => {
                 return Err(PyValueError::new_err(format!(
                     "document {id:?} has neither \"text\" nor \"html\""
                 )))
@@ -106,6 +135,10 @@ impl Doc {
             id,
             text,
             html,
+            page_bytes,
+            charset: field(d, "charset")?,
+            fetched_url: field(d, "fetched_url")?,
+            captured: field(d, "captured")?,
             meta: meta_of(d)?,
         })
     }
@@ -117,11 +150,11 @@ impl Doc {
             ..Default::default()
         };
         let ledger = if self.html {
-            let page = kutip_html::read(
-                self.text.as_bytes(),
-                self.meta.url.as_deref(),
-                Some("utf-8"),
-            );
+            let url = self.meta.url.as_deref().or(self.fetched_url.as_deref());
+            let page = match &self.page_bytes {
+                Some(b) => kutip_html::read(b, url, self.charset.as_deref()),
+                None => kutip_html::read(self.text.as_bytes(), url, Some("utf-8")),
+            };
             let mut meta = page.kutip_meta();
             let m = self.meta.clone();
             meta.title = m.title.or(meta.title);
@@ -129,6 +162,8 @@ impl Doc {
             meta.url = m.url.or(meta.url);
             meta.outlet = m.outlet.or(meta.outlet);
             meta.path = m.path;
+            meta.date = meta.date.or(self.captured.clone());
+            meta.url = meta.url.or(self.fetched_url.clone());
             let source = page.source_blocks();
             let opts = kutip::ledger::Options {
                 source: Some(&source),
@@ -206,6 +241,10 @@ fn extract_json(
         id: id.unwrap_or_else(|| "document".into()),
         text,
         html,
+        page_bytes: None,
+        charset: None,
+        fetched_url: None,
+        captured: None,
         meta: meta.map(meta_of).transpose()?.unwrap_or_default(),
     };
     let m = model.map(|m| m.inner.clone());
@@ -290,6 +329,71 @@ fn extract_columns<'py>(
     Ok(out)
 }
 
+/// The HTML pages of a web archive (`.warc`, `.warc.gz`), one record at a time: each a dict
+/// `{"id", "html" (bytes), "charset", "fetched_url", "captured", "path"}` that
+/// `extract_many` takes as it is; a damaged record is `{"error": ...}`
+/// and reading goes on. Other records (requests, images, ...) are counted in `skipped`.
+#[pyclass(unsendable, module = "kutip._kutip")]
+struct WarcPages {
+    records: kutip_html::warc::Reader<Box<dyn std::io::BufRead>>,
+    name: String,
+    #[pyo3(get)]
+    skipped: usize,
+}
+
+#[pymethods]
+impl WarcPages {
+    #[new]
+    fn new(path: &str) -> PyResult<WarcPages> {
+        let f = std::fs::File::open(path)
+            .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("{path}: {e}")))?;
+        Ok(WarcPages {
+            records: kutip_html::warc::open(f),
+            name: path.to_string(),
+            skipped: 0,
+        })
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        loop {
+            let Some(rec) = self.records.next() else {
+                return Ok(None);
+            };
+            let d = PyDict::new(py);
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    d.set_item("error", format!("{}: {e}", self.name))?;
+                    return Ok(Some(d));
+                }
+            };
+            let Some(http) = rec
+                .http()
+                .filter(|h| (200..300).contains(&h.status) && h.is_html())
+            else {
+                self.skipped += 1;
+                continue;
+            };
+            let id = rec
+                .target
+                .clone()
+                .or(rec.id.clone())
+                .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
+            d.set_item("id", id)?;
+            d.set_item("charset", http.charset())?;
+            d.set_item("html", pyo3::types::PyBytes::new(py, &http.body))?;
+            d.set_item("fetched_url", rec.target)?;
+            d.set_item("captured", rec.date)?;
+            d.set_item("path", &self.name)?;
+            return Ok(Some(d));
+        }
+    }
+}
+
 /// The column spec: [(table, column, type)], for typed Arrow schemas.
 #[pyfunction]
 fn column_spec() -> Vec<(&'static str, &'static str, &'static str)> {
@@ -303,6 +407,7 @@ fn column_spec() -> Vec<(&'static str, &'static str, &'static str)> {
 fn _kutip(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Model>()?;
     m.add_class::<ArrowTable>()?;
+    m.add_class::<WarcPages>()?;
     m.add("KutipError", m.py().get_type::<KutipError>())?;
     m.add_function(wrap_pyfunction!(extract_json, m)?)?;
     m.add_function(wrap_pyfunction!(extract_many_json, m)?)?;

@@ -201,3 +201,40 @@ def test_spark_gives_the_cli_ledgers(tmp_path):
         assert led.documents.count() == len(docs)
     finally:
         spark.stop()
+
+
+def write_warc(path):
+    """A small crawl of our own pages: a request, two HTML responses (one gzip member each)."""
+    import gzip
+
+    def page(title, who, said):
+        return (f"<html><head><title>{title} - Warta Contoh</title></head><body><nav><a href=/>Beranda</a></nav>"
+                f"<article><h1>{title}</h1><p>Selasa, 21 Okt 2025 14:30 WIB</p><p>Hujan deras sejak Senin malam "
+                f"membuat sungai meluap dan merendam permukiman di tepi kota.</p><p>&ldquo;{said},&rdquo; kata {who} "
+                f"kepada wartawan di posko pengungsian.</p></article></body></html>").encode()
+
+    def record(kind, uri, block):
+        head = (f"WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2025-10-21T08:00:00Z\r\n"
+                f"Content-Length: {len(block)}\r\n\r\n").encode()
+        return gzip.compress(head + block + b"\r\n\r\n")
+
+    def http(body):
+        return b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+
+    with open(path, "wb") as f:
+        f.write(record("request", "https://warta.contoh/a", b"GET /a HTTP/1.1\r\n\r\n"))
+        f.write(record("response", "https://warta.contoh/a", http(page("Banjir", "Agus Salim", "Perahu karet siap"))))
+        f.write(record("response", "https://warta.contoh/b", http(page("Longsor", "Rina Wulandari", "Warga mengungsi"))))
+
+
+def test_a_web_archive_reads_as_the_cli_reads_it(tmp_path):
+    w = tmp_path / "crawl.warc.gz"
+    write_warc(w)
+    want = cli_ledgers(w)
+    pages = list(kutip.read_warc(str(w)))
+    assert [p["id"] for p in pages] == ["https://warta.contoh/a", "https://warta.contoh/b"]
+    got = kutip.extract_many(pages)
+    assert len(got) == len(want) == 2
+    for a, b in zip(got, want):
+        same(a, b)
+    assert got[1]["quotes"][0]["speaker"]["name"] == "Rina Wulandari"

@@ -517,6 +517,22 @@ fn fts_query(text: &str) -> String {
         .join(" ")
 }
 
+/// Page cache and log settings of the writer, so that a bulk load does not write the same
+/// pages again and again: the pages that every batch touches (the upper levels of the
+/// indexes, the full-text index) stay in a cache large enough to hold them
+/// (`WRITER_CACHE_KIB`), and the log is copied into the database less often
+/// (`CHECKPOINT_PAGES`), each page once per copy however often it changed.
+fn tune_for_writing(conn: &Connection) -> Result<()> {
+    const WRITER_CACHE_KIB: i64 = 256 * 1024;
+    const CHECKPOINT_PAGES: i64 = 16 * 1024;
+    const MMAP_BYTES: i64 = 256 << 20;
+    conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let _ = conn.query_row(&format!("PRAGMA mmap_size = {MMAP_BYTES}"), [], |_| Ok(()));
+    Ok(())
+}
+
 impl SqliteStore {
     /// Open (or create) a ledger database for writing: its pages are checked (`PRAGMA
     /// quick_check`) and its schema brought up to date.
@@ -527,6 +543,7 @@ impl SqliteStore {
         use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        tune_for_writing(&conn)?;
         let mut s = SqliteStore {
             conn,
             resolver: Resolver::default(),

@@ -14,6 +14,7 @@ Who said what, and which figures are claimed on whose authority. The ledgers are
 from __future__ import annotations
 
 import json as _json
+import warnings as _warnings
 from collections.abc import Mapping as _Mapping
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
@@ -22,6 +23,7 @@ from ._kutip import KutipError, Model
 
 __all__ = [
     "Ledger",
+    "read_warc",
     "extract",
     "extract_many",
     "extract_arrow",
@@ -114,7 +116,22 @@ def extract_many(
     return [Ledger(s) for s in _kutip.extract_many_json(list(documents), threads, model)]
 
 
-_ARROW_TYPES = {"str": "string", "int": "int64", "float": "float64"}
+def read_warc(path: Any, errors: str = "warn") -> Iterator[Dict[str, Any]]:
+    """The HTML pages of a web archive (``.warc`` or ``.warc.gz``, Common Crawl's format),
+    streamed one record at a time, as documents :func:`extract_many` takes: ``{"id",
+    "html" (bytes), "charset", "fetched_url", "captured", "path"}``. Records that hold no HTML
+    page are skipped; a damaged one is a warning (``errors="warn"``), a :class:`KutipError`
+    (``"raise"``) or nothing (``"ignore"``), and reading goes on.
+    """
+    for d in _kutip.WarcPages(str(path)):
+        if "error" in d:
+            if errors == "raise":
+                raise KutipError(d["error"])
+            if errors == "warn":
+                _warnings.warn(d["error"], stacklevel=2)
+            continue
+        yield d
+
 
 
 def arrow_schemas() -> Dict[str, Any]:
@@ -128,17 +145,23 @@ def arrow_schemas() -> Dict[str, Any]:
     return {t: pa.schema(f) for t, f in fields.items()}
 
 
-def _documents_of(batch: Any, text: str, id: Optional[str]) -> List[Dict[str, Any]]:
+_PAGE_COLUMNS = ("charset", "fetched_url", "captured", "path")
+
+
+def _documents_of(batch: Any, text: str, id: Optional[str], html: Optional[str] = None) -> List[Dict[str, Any]]:
     names = batch.schema.names
-    if text not in names:
-        raise KeyError(f"the batch has no column {text!r} (columns: {names})")
-    texts = batch.column(names.index(text)).to_pylist()
+    body = html if html else text
+    if body not in names:
+        raise KeyError(f"the batch has no column {body!r} (columns: {names})")
+    texts = batch.column(names.index(body)).to_pylist()
     ids = batch.column(names.index(id)).to_pylist() if id and id in names else None
     meta_cols = [c for c in ("title", "date", "url", "outlet", "author") if c in names]
+    if html:
+        meta_cols += [c for c in _PAGE_COLUMNS if c in names]
     metas = {c: batch.column(names.index(c)).to_pylist() for c in meta_cols}
     docs = []
     for i, t in enumerate(texts):
-        d: Dict[str, Any] = {"text": t if t is not None else ""}
+        d: Dict[str, Any] = {"html" if html else "text": t if t is not None else ""}
         d["id"] = str(ids[i]) if ids is not None and ids[i] is not None else str(i)
         for c in meta_cols:
             v = metas[c][i]
@@ -154,6 +177,7 @@ def extract_arrow(
     id: Optional[str] = "id",
     threads: Optional[int] = None,
     model: Optional[Model] = None,
+    html: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Ledgers of a pyarrow RecordBatch (or Table) of documents as flat record batches.
 
@@ -161,13 +185,15 @@ def extract_arrow(
     ``title``, ``date``, ``url``, ``outlet``, ``author`` when present. Returns
     ``{"quotes", "figures", "documents"}``: one row per statement, figure and document with
     the document's id and the item's offsets (the columns of ``columns.tsv``; a document the
-    pipeline failed on has ``error`` set and no rows elsewhere).
+    pipeline failed on has ``error`` set and no rows elsewhere). With ``html`` naming a
+    column of web pages (str or bytes; e.g. from :func:`read_warc`), the pages are read
+    instead of ``text``, with ``charset``, ``fetched_url``, ``captured``, ``path`` when present.
     """
     import pyarrow as pa
 
     if isinstance(batch, pa.Table):
         batches = batch.combine_chunks().to_batches()
         batch = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=batch.schema)
-    docs = _documents_of(batch, text, id)
+    docs = _documents_of(batch, text, id, html)
     cols = _kutip.extract_columns(docs, threads, model)
     return {t: pa.record_batch(cols[t]) for t in ("quotes", "figures", "documents")}

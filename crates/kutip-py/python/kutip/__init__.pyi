@@ -1,4 +1,4 @@
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
 __version__: str
 
@@ -30,6 +30,7 @@ def extract_many(
     threads: Optional[int] = ...,
     model: Optional[Model] = ...,
 ) -> List[Ledger]: ...
+def read_warc(path: Any, errors: str = ...) -> Iterator[Dict[str, Any]]: ...
 def arrow_schemas() -> Dict[str, Any]: ...
 def extract_arrow(
     batch: Any,
@@ -37,4 +38,5 @@ def extract_arrow(
     id: Optional[str] = ...,
     threads: Optional[int] = ...,
     model: Optional[Model] = ...,
+    html: Optional[str] = ...,
 ) -> Dict[str, Any]: ...

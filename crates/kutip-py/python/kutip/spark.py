@@ -79,15 +79,34 @@ def _nested(batches: Dict[str, Any]):
     return pa.RecordBatch.from_arrays(arrays, names)
 
 
-def _map(text_col: str, id_col: Optional[str], model: Optional[str]):
+def _map(text_col: str, id_col: Optional[str], model: Optional[str], html_col: Optional[str]):
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         m = _model(model)
         for b in batches:
             if b.num_rows == 0:
                 continue
-            yield _nested(kutip.extract_arrow(b, text=text_col, id=id_col, threads=1, model=m))
+            yield _nested(kutip.extract_arrow(b, text=text_col, id=id_col, threads=1, model=m, html=html_col))
 
     return run
+
+
+def warc_pages(spark, paths):
+    """A DataFrame of the HTML pages in web archives, one task per file, each read as a
+    stream (:func:`kutip.read_warc`): columns ``id``, ``html`` (binary), ``charset``,
+    ``fetched_url``, ``captured``, ``path``; give it to :func:`extract` with
+    ``html_col="html"``."""
+    from pyspark.sql import types as T
+
+    schema = T.StructType([T.StructField("id", T.StringType()), T.StructField("html", T.BinaryType())]
+                          + [T.StructField(c, T.StringType()) for c in ("charset", "fetched_url", "captured", "path")])
+    names = schema.fieldNames()
+
+    def pages(path):
+        for d in kutip.read_warc(path):
+            yield tuple(d.get(n) for n in names)
+
+    rdd = spark.sparkContext.parallelize(list(paths), max(1, len(paths))).flatMap(pages)
+    return spark.createDataFrame(rdd, schema)
 
 
 class Ledger(NamedTuple):
@@ -106,11 +125,13 @@ def extract(
     id_col: Optional[str] = "id",
     model_path: Optional[str] = None,
     persist: bool = True,
+    html_col: Optional[str] = None,
 ) -> Ledger:
     """The ledger of ``df`` (a column of texts, optional ids and ``title``/``date``/``url``/
     ``outlet``/``author``). ``model_path`` is a tagger model file on the driver, shipped to
     the executors. With ``persist`` (the default) the per-document rows are kept (memory and
-    disk) so that writing the three tables runs kutip once."""
+    disk) so that writing the three tables runs kutip once. With ``html_col`` the documents
+    are web pages (see :func:`warc_pages`)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -118,8 +139,10 @@ def extract(
     if model_path:
         df.sparkSession.sparkContext.addFile(model_path)
         model = os.path.basename(model_path)
-    cols = [c for c in df.columns if c in {text_col, id_col, "title", "date", "url", "outlet", "author"}]
-    rows = df.select(*cols).mapInArrow(_map(text_col, id_col, model), ledger_schema())
+    wanted = {text_col, id_col, html_col, "title", "date", "url", "outlet", "author",
+              "charset", "fetched_url", "captured", "path"}
+    cols = [c for c in df.columns if c in wanted]
+    rows = df.select(*cols).mapInArrow(_map(text_col, id_col, model, html_col), ledger_schema())
     if persist:
         rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     spec = _spec()
