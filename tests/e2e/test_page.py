@@ -132,20 +132,28 @@ def main():
                     "<h1>Harga caf\xe9 naik</h1><p>Harga kopi di kafe-kafe Jakarta naik sejak awal bulan "
                     "karena biji kopi impor makin mahal.</p><p>\x93Kami terpaksa menaikkan harga,\x94 "
                     "kata pemilik kafe Rina Wulandari kepada wartawan di Jakarta pada Senin.</p>"
+                    "<p>Pembaca menulis &lt;script&gt;window.pwned=1&lt;/script&gt; di kolom komentar kafe itu kemarin.</p>"
                     "</article></body></html>").encode("latin-1")
             with tempfile.TemporaryDirectory() as up:
                 path = os.path.join(up, "kopi.html")
                 with open(path, "wb") as f:
                     f.write(html)
                 page.set_input_files("#upload", path)
+                # the file is read asynchronously: wait until the page has taken it
+                deadline = time.time() + 10
+                while page.input_value("#article") != "" and time.time() < deadline:
+                    time.sleep(0.05)
                 check(page.input_value("#article") == "", "an uploaded page is not pasted as text")
                 page.click("#analyse")
                 wait_text(page, "#rendered", lambda t: "Rina" in t)
                 shown = page.inner_text("#rendered")
-                check("<" not in shown and "Beranda" not in shown,
+                check("<p>" not in shown and "<article" not in shown and "Beranda" not in shown,
                       "the page's main text is shown, not its markup or menu")
                 speakers = page.eval_on_selector_all("#rendered span.speaker", "els => els.map(e => e.dataset.speaker)")
                 check("Rina Wulandari" in speakers, f"the page's statement is attributed: {speakers}")
+                check("<script>window.pwned=1</script>" in shown
+                      and page.evaluate("typeof window.pwned") == "undefined",
+                      "a script written in the page's text is shown as text and never runs")
                 quotes = page.eval_on_selector_all("#rendered span.quote", "els => els.map(e => e.textContent)")
                 check(any("\u201cKami terpaksa" in q or "Kami terpaksa" in q for q in quotes),
                       f"curly quotes decoded from windows-1252: {quotes}")
