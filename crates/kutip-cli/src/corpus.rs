@@ -27,7 +27,7 @@ pub struct IngestArgs {
     model: Option<String>,
     /// Documents per transaction: fewer, larger transactions rewrite the pages every batch
     /// touches (index levels, full-text index) fewer times.
-    #[arg(long, default_value_t = 2048)]
+    #[arg(long, default_value_t = 4096)]
     batch: usize,
 }
 
@@ -229,6 +229,8 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
     let at = || a.db.display().to_string();
     let mut store = SqliteStore::open(&a.db).with_context(at)?;
     load_aliases(&mut store, a.aliases.as_deref())?;
+    // into an empty ledger: indexes built once at the end (kept when it holds documents)
+    let bulk = store.begin_bulk().with_context(at)?;
     // unchanged documents are recognised through a second, read-only connection, so that
     // extraction of the next batch overlaps the writing of the previous one
     let reader = SqliteStore::open_read_only(&a.db).with_context(at)?;
@@ -246,6 +248,9 @@ pub fn ingest(a: &IngestArgs) -> Result<bool> {
         let mut stats = IngestStats::default();
         for batch in rx {
             stats += store.ingest(&batch).with_context(|| db_name.clone())?;
+        }
+        if bulk {
+            store.finish_bulk().with_context(|| db_name.clone())?;
         }
         Ok((stats, store))
     });

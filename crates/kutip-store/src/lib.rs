@@ -550,8 +550,44 @@ impl SqliteStore {
             data_version: None,
         };
         s.migrate()?;
+        // a bulk load that did not finish (a crash) left its indexes to build: build them
+        s.ensure_indexes()?;
         s.reload_speakers()?;
         Ok(s)
+    }
+
+    /// Start a bulk load: when the ledger holds no document yet, drop the indexes of
+    /// [`schema::DEFERRED_INDEXES`] (they are built once by [`SqliteStore::finish_bulk`], or
+    /// by the next open after a crash). Returns whether it did. Documents already in the
+    /// ledger need the indexes (a changed document replaces its rows), so then nothing is
+    /// dropped.
+    pub fn begin_bulk(&mut self) -> Result<bool> {
+        let any: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM documents)", [], |r| r.get(0))?;
+        if any {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        for (name, _) in schema::DEFERRED_INDEXES {
+            tx.execute(&format!("DROP INDEX IF EXISTS {name}"), [])?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// End a bulk load: build the deferred indexes (nothing when they exist).
+    pub fn finish_bulk(&mut self) -> Result<()> {
+        self.ensure_indexes()
+    }
+
+    fn ensure_indexes(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (name, on) in schema::DEFERRED_INDEXES {
+            tx.execute(&format!("CREATE INDEX IF NOT EXISTS {name} ON {on}"), [])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Open an existing database for queries only.
@@ -1400,6 +1436,51 @@ mod store_tests {
             .unwrap()
             .map(|r| r.unwrap())
             .collect()
+    }
+
+    fn index_sql(s: &SqliteStore) -> Vec<(String, String)> {
+        let mut st = s
+            .conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_bulk_load_builds_its_indexes_at_the_end_and_after_a_crash() {
+        let p = tmp_db("bulk");
+        let mut s = SqliteStore::open(&p).unwrap();
+        let made_by_migrations = index_sql(&s);
+        // each deferred index is one the migrations make, with the same definition
+        for (name, on) in schema::DEFERRED_INDEXES {
+            let sql = &made_by_migrations
+                .iter()
+                .find(|(n, _)| n == name)
+                .expect(name)
+                .1;
+            let norm = |x: &str| x.split_whitespace().collect::<String>();
+            assert!(norm(sql).ends_with(&norm(on)), "{name}: {sql} vs {on}");
+        }
+        assert!(s.begin_bulk().unwrap(), "an empty ledger loads in bulk");
+        assert!(index_sql(&s).len() < made_by_migrations.len());
+        s.ingest(&[ledger("a", "2025-01-02", "“Kami siap,” kata Budi Santoso.")])
+            .unwrap();
+        s.finish_bulk().unwrap();
+        assert_eq!(index_sql(&s), made_by_migrations);
+        // a ledger with documents keeps its indexes (a changed document replaces its rows)
+        assert!(!s.begin_bulk().unwrap());
+        assert_eq!(index_sql(&s), made_by_migrations);
+        drop(s);
+        // a bulk load that never finished: the next open builds what is missing
+        let p2 = tmp_db("bulk-crash");
+        let mut s = SqliteStore::open(&p2).unwrap();
+        assert!(s.begin_bulk().unwrap());
+        drop(s);
+        let s = SqliteStore::open(&p2).unwrap();
+        assert_eq!(index_sql(&s), made_by_migrations);
     }
 
     #[test]

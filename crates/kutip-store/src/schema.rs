@@ -4,6 +4,21 @@
 //! The SQL stays portable where it costs nothing (plain types, explicit keys); the SQLite-only
 //! parts are the FTS5 table and its triggers.
 
+/// Secondary indexes a bulk load into an empty ledger builds at its end instead of row by
+/// row (`SqliteStore::begin_bulk`): each `(name, definition)` as the migrations create it.
+/// Their keys (document ids, dates, categories) arrive in no order, so maintaining them
+/// during the load rewrites pages all over the file. The indexes that identity merges use
+/// (by speaker) are kept.
+pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
+    ("documents_date", "documents(date)"),
+    ("mentions_doc", "mentions(doc_id)"),
+    ("quotes_doc", "quotes(doc_id)"),
+    ("quotes_date", "quotes(date)"),
+    ("figures_doc", "figures(doc_id)"),
+    ("figures_category", "figures(category, date)"),
+    ("figures_place", "figures(category, place, date)"),
+];
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: documents, speakers, entities, mentions, quotes (+ full text), figures
     r#"
