@@ -275,15 +275,36 @@ impl<'a> Ctx<'a> {
         while end < words.len() && LEX.words.has(crate::class!("role_word"), words[end]) {
             end += 1;
         }
-        // followed by a name: a mention, not a reference
+        // followed by a name: a mention, not a reference ...
         if words
             .get(end)
             .is_some_and(|w| w.starts_with(char::is_uppercase))
         {
-            return None;
+            // ... unless the name is the organisation of the role and no person follows:
+            // "Sekjen PBB pada Senin meminta ..." after "Sekjen PBB Antonio Guterres"
+            return self.title_of_org_holder(i, i + end);
         }
         let e = self.holder_of(&words[..end].join(" "), i)?;
         Some((i + end, self.speaker_of_entity(e, (i, i + end), Via::Title)))
+    }
+
+    /// "TITLE ORG" (tokens `i..at` the title, an organisation's mention at `at`) not followed
+    /// by a name: the latest person whose role is that title of that organisation.
+    fn title_of_org_holder(&self, i: usize, at: usize) -> Option<(usize, Found)> {
+        let mi = self.ents.mention_at.get(at).copied().flatten()?;
+        let m = &self.ents.mentions[mi];
+        if m.tok_start != at || self.ents.entities[m.entity].kind != EntityKind::Organization {
+            return None;
+        }
+        let end = m.tok_end;
+        let name_follows = end < self.a.tokens.len()
+            && self.same_sent(i, end)
+            && self.w(end).starts_with(char::is_uppercase);
+        if name_follows {
+            return None;
+        }
+        let e = self.holder_of(&self.text(i, end), i)?;
+        Some((end, self.speaker_of_entity(e, (i, end), Via::Title)))
     }
 
     /// The latest person before token `before` whose role begins with `title`.
@@ -390,6 +411,19 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(mi) = self.ents.mention_at[p] {
+            let m = &self.ents.mentions[mi];
+            // "Sekjen PBB" ending here: the holder of that role named before, when there is one
+            if m.tok_end == end && self.ents.entities[m.entity].kind == EntityKind::Organization {
+                let start = m.tok_start;
+                for s in (start.saturating_sub(4)..start).filter(|&s| self.same_sent(s, p)) {
+                    if let Some((e, f)) = self.title_holder(s) {
+                        if e == end {
+                            out.push((s, f));
+                            return out;
+                        }
+                    }
+                }
+            }
             if self.ents.mentions[mi].tok_end == end {
                 let f = self.speaker_of_mention(mi, Via::Name);
                 // "juru bicara militer Israel Daniel Hagari": a role in lower case before it

@@ -320,3 +320,16 @@ fn a_role_noun_with_its_field_before_the_name() {
              Indonesia. Ia menambahkan bahwa investor menunggu data inflasi.";
     assert_eq!(speaker_of(t, "investor").as_deref(), Some("Mahendra"));
 }
+
+#[test]
+fn a_title_of_an_organisation_refers_to_its_holder_named_before() {
+    let t = "Sekjen PBB Antonio Guterres tiba di Jakarta pada Minggu. Sekjen PBB pada Senin \
+             meminta negara maju memenuhi janji pendanaan iklim.";
+    assert_eq!(
+        speaker_of(t, "negara maju").as_deref(),
+        Some("Antonio Guterres")
+    );
+    // no holder named before: the organisation speaks
+    let t = "Juru bicara PBB mengatakan bantuan pangan tiba di Gaza.";
+    assert_eq!(speaker_of(t, "bantuan pangan").as_deref(), Some("PBB"));
+}
