@@ -130,6 +130,8 @@ pub struct Lexicon {
     pub cues: HashMap<&'static str, Cue>,
     /// Titles keyed by their first word; each entry lists (words, is_role), longest first.
     pub titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
+    /// the full form of a short title, lower case ("menkeu" → "menteri keuangan")
+    pub title_full: HashMap<String, String>,
     /// Phrases that begin like a title but are none ("Ibu Kota": the capital), by first word.
     pub not_titles: HashMap<&'static str, Vec<Vec<&'static str>>>,
     pub org_names: HashSet<&'static str>,
@@ -292,6 +294,18 @@ macro_rules! classes {
     }};
 }
 
+/// A title in lower case with a short form at its start written out: "Menkeu RI" →
+/// "menteri keuangan ri", so that a role and a later reference to it compare.
+pub fn full_title(t: &str) -> String {
+    let l = t.to_lowercase();
+    let (first, rest) = l.split_once(' ').map_or((l.as_str(), ""), |(a, b)| (a, b));
+    match LEX.title_full.get(first) {
+        Some(full) if rest.is_empty() => full.clone(),
+        Some(full) => format!("{full} {rest}"),
+        None => l,
+    }
+}
+
 /// The [`Class`] of a class name, resolved once per place in the code:
 /// `class!("negation")`.
 #[macro_export]
@@ -330,7 +344,11 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     }
     let mut titles: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>> = HashMap::default();
     let mut not_titles: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::default();
+    let mut title_full: HashMap<String, String> = HashMap::default();
     for r in rows(include_str!("../lang/id/titles.tsv")) {
+        if let Some(full) = r.get(2) {
+            title_full.insert(r[0].to_lowercase(), full.to_lowercase());
+        }
         let words: Vec<&'static str> = r[0].split(' ').collect();
         if r.get(1).copied() == Some("not") {
             not_titles.entry(words[0]).or_default().push(words);
@@ -393,6 +411,7 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         datelines,
         cues,
         titles,
+        title_full,
         not_titles,
         given_names,
         aliases,

@@ -311,12 +311,13 @@ impl<'a> Ctx<'a> {
     fn holder_of(&self, title: &str, before: usize) -> Option<usize> {
         let ms = &self.ents.mentions;
         let upto = ms.partition_point(|m| m.tok_end <= before);
-        let tl = title.to_lowercase();
+        // short and full forms compare ("Menkeu" is "Menteri Keuangan")
+        let tl = crate::lexicon::full_title(title);
         ms[..upto].iter().rev().take(400).find_map(|m| {
             let e = &self.ents.entities[m.entity];
             (e.kind == EntityKind::Person
                 && e.roles.iter().any(|r| {
-                    let r = r.to_lowercase();
+                    let r = crate::lexicon::full_title(r);
                     r == tl || r.starts_with(&tl) && r.as_bytes().get(tl.len()) == Some(&b' ')
                 }))
             .then_some(m.entity)

@@ -333,3 +333,19 @@ fn a_title_of_an_organisation_refers_to_its_holder_named_before() {
     let t = "Juru bicara PBB mengatakan bantuan pangan tiba di Gaza.";
     assert_eq!(speaker_of(t, "bantuan pangan").as_deref(), Some("PBB"));
 }
+
+#[test]
+fn a_short_title_refers_to_the_holder_of_its_full_form() {
+    let t = "Menteri Keuangan Sri Mulyani Indrawati hadir di DPR pada Senin. Menkeu menyebut \
+             defisit anggaran masih aman tahun ini.";
+    assert_eq!(
+        speaker_of(t, "defisit").as_deref(),
+        Some("Sri Mulyani Indrawati")
+    );
+    let t = "Menkes Budi Gunadi Sadikin meninjau rumah sakit. Menteri Kesehatan mengatakan stok \
+             obat cukup.";
+    assert_eq!(
+        speaker_of(t, "stok obat").as_deref(),
+        Some("Budi Gunadi Sadikin")
+    );
+}
