@@ -349,3 +349,12 @@ fn a_short_title_refers_to_the_holder_of_its_full_form() {
         Some("Budi Gunadi Sadikin")
     );
 }
+
+#[test]
+fn english_company_titles_are_roles() {
+    let t = "Rudi Hartono, Corporate Secretary PT Semen Contoh Tbk mengatakan, perseroan \
+             menargetkan pertumbuhan penjualan tahun ini.";
+    assert_eq!(speaker_of(t, "perseroan").as_deref(), Some("Rudi Hartono"));
+    let t = "“Inflasi akan turun,” kata Chief Economist Bank Contoh Dewi Lestari.";
+    assert_eq!(speaker_of(t, "Inflasi").as_deref(), Some("Dewi Lestari"));
+}
