@@ -358,3 +358,10 @@ fn english_company_titles_are_roles() {
     let t = "“Inflasi akan turun,” kata Chief Economist Bank Contoh Dewi Lestari.";
     assert_eq!(speaker_of(t, "Inflasi").as_deref(), Some("Dewi Lestari"));
 }
+
+#[test]
+fn a_conjunction_between_the_leading_clause_and_the_speaker() {
+    let t = "Kepala Dinas Sosial Doni Sandito hadir di sekolah itu. Meski telah menjaring banyak \
+             siswa, namun Doni mengakui pihaknya masih kekurangan guru.";
+    assert_eq!(speaker_of(t, "kekurangan guru").as_deref(), Some("Doni Sandito"));
+}
