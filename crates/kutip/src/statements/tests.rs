@@ -365,3 +365,9 @@ fn a_conjunction_between_the_leading_clause_and_the_speaker() {
              siswa, namun Doni mengakui pihaknya masih kekurangan guru.";
     assert_eq!(speaker_of(t, "kekurangan guru").as_deref(), Some("Doni Sandito"));
 }
+
+#[test]
+fn a_given_name_written_short_opens_the_name() {
+    let t = "Ketua Lembaga Tes Moh. Nasih menyebutkan tahun ini ada 137 perguruan tinggi yang ikut.";
+    assert_eq!(speaker_of(t, "137").as_deref(), Some("Moh. Nasih"));
+}
