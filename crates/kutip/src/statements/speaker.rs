@@ -521,6 +521,12 @@ impl<'a> Ctx<'a> {
                 break;
             }
             if LEX.words.has(crate::class!("occasion_start"), self.lw(k)) && k > h {
+                // "juru bicara KPK di Jakarta": a role may end at an occasion; a common noun
+                // may not ("Menurut Febri, warga dibawa ke kantor setelah pemeriksaan" is
+                // what Febri said, not who Febri is)
+                if !self.is(crate::class!("role_noun"), h) {
+                    return None;
+                }
                 break;
             }
             k += 1;

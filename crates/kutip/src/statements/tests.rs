@@ -363,11 +363,30 @@ fn english_company_titles_are_roles() {
 fn a_conjunction_between_the_leading_clause_and_the_speaker() {
     let t = "Kepala Dinas Sosial Doni Sandito hadir di sekolah itu. Meski telah menjaring banyak \
              siswa, namun Doni mengakui pihaknya masih kekurangan guru.";
-    assert_eq!(speaker_of(t, "kekurangan guru").as_deref(), Some("Doni Sandito"));
+    assert_eq!(
+        speaker_of(t, "kekurangan guru").as_deref(),
+        Some("Doni Sandito")
+    );
 }
 
 #[test]
 fn a_given_name_written_short_opens_the_name() {
-    let t = "Ketua Lembaga Tes Moh. Nasih menyebutkan tahun ini ada 137 perguruan tinggi yang ikut.";
+    let t =
+        "Ketua Lembaga Tes Moh. Nasih menyebutkan tahun ini ada 137 perguruan tinggi yang ikut.";
     assert_eq!(speaker_of(t, "137").as_deref(), Some("Moh. Nasih"));
+}
+
+#[test]
+fn an_apposition_ended_by_an_occasion_is_a_role_not_a_common_noun() {
+    // "warga dibawa ke kantor" is what Febri said, not who Febri is
+    let t = "Menurut Febri, warga dibawa ke kantor polisi setelah pemeriksaan tersebut.";
+    let q = quotes(t);
+    assert!(
+        q.iter().any(|q| q.text.starts_with("warga dibawa")),
+        "{:?}",
+        speakers(t)
+    );
+    let t = "“Kami siaga,” kata Ali Fikri, juru bicara KPK di Jakarta.";
+    let q = quotes(t);
+    assert_eq!(q[0].role.as_deref(), Some("juru bicara KPK"));
 }
