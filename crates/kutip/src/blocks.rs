@@ -228,6 +228,10 @@ mod tests {
                 "Liputan6.com, Jakarta - Menteri itu hadir di rapat kerja DPR.",
                 "Liputan6.com, Jakarta -",
             ),
+            (
+                "Contoh.com - Menteri itu hadir di rapat kerja DPR pada Senin.",
+                "Contoh.com -",
+            ),
         ] {
             let k = kinds(t);
             assert_eq!(k[0], (BlockKind::Dateline, d.to_string()), "{t}");
