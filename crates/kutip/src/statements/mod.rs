@@ -253,6 +253,7 @@ pub fn find(
         out: Vec::new(),
         done: vec![false; qs.len()],
         by_sentence: vec![Vec::new(); a.sentences.len()],
+        backref_made: false,
     };
     let mut sources: Vec<Option<Attribution>> = vec![None; a.sentences.len()];
     for (si, s) in a.sentences.iter().enumerate() {
@@ -342,6 +343,8 @@ struct State {
     done: Vec<bool>,
     /// the statements (indices into `out`) of each sentence
     by_sentence: Vec<Vec<usize>>,
+    /// the last match attributed the sentence before (`backref`), which consumes it
+    backref_made: bool,
 }
 
 /// A name of unknown kind directly followed by a cue verb ("Ismail Haniyeh menyebut") is a
@@ -410,6 +413,7 @@ fn sentence(
                 {
                     continue;
                 }
+                st.backref_made = false;
                 if let Some(q) = make(v, si, p, &m, qs, st) {
                     for slot in &mut used[m.span.0..m.span.1] {
                         *slot = true;
@@ -418,6 +422,16 @@ fn sentence(
                         v.clause = m.span.1;
                     }
                     record(v, si, q, st);
+                    break;
+                }
+                // "Hal ini diungkap X, pada Kamis.": the sentence before was X's; this
+                // clause up to its cue makes no statement of its own (what follows the
+                // speaker may: "..., yang menyebut ...")
+                if st.backref_made {
+                    let upto = m.cue.map_or(m.span.1, |c| (c + 1).min(m.span.1));
+                    for slot in &mut used[m.span.0..upto] {
+                        *slot = true;
+                    }
                     break;
                 }
             }
@@ -637,6 +651,7 @@ fn backref(
                 q.affiliation = found.2.clone();
                 q.cue = cue_rec.clone();
                 q.pattern = "backref";
+                st.backref_made = true;
             }
         }
         return None;
@@ -668,6 +683,7 @@ fn backref(
     // it belongs to the sentence before
     st.by_sentence[prev].push(st.out.len());
     st.out.push(q);
+    st.backref_made = true;
     let _ = si;
     None
 }

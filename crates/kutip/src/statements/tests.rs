@@ -390,3 +390,22 @@ fn an_apposition_ended_by_an_occasion_is_a_role_not_a_common_noun() {
     let q = quotes(t);
     assert_eq!(q[0].role.as_deref(), Some("juru bicara KPK"));
 }
+
+#[test]
+fn a_sentence_that_attributes_the_one_before_makes_no_statement_of_its_own() {
+    let t = "Polisi memeriksa tiga keluarga pelaku bom. Hal ini diungkap Brigjen Ahmad Ramadhan, \
+             pada Kamis.";
+    let s = speakers(t);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert!(s[0].0.starts_with("Polisi memeriksa") && s[0].1.as_deref() == Some("Ahmad Ramadhan"));
+    // what follows the speaker may still be a statement
+    let t = "Tambang ilegal ditemukan di kawasan itu. Temuan ini diungkap oleh Satgas Penertiban \
+             yang menyebut kerusakan lingkungan sangat luas.";
+    assert!(
+        speakers(t)
+            .iter()
+            .any(|(q, _)| q.starts_with("kerusakan lingkungan")),
+        "{:?}",
+        speakers(t)
+    );
+}
