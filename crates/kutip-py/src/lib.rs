@@ -252,16 +252,17 @@ fn extract_json(
         .map_err(KutipError::new_err)
 }
 
-/// The ledgers of many documents, as JSON texts in input order; a failed document raises
-/// KutipError after all have run, naming every failure.
+/// The ledgers of many documents, as JSON (UTF-8 bytes: no text object is built until a
+/// ledger is read) in input order; a failed document raises KutipError after all have run,
+/// naming every failure.
 #[pyfunction]
 #[pyo3(signature = (items, threads=None, model=None))]
-fn extract_many_json(
-    py: Python<'_>,
-    items: &Bound<'_, PyAny>,
+fn extract_many_json<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
     threads: Option<usize>,
     model: Option<&Model>,
-) -> PyResult<Vec<String>> {
+) -> PyResult<Vec<Bound<'py, pyo3::types::PyBytes>>> {
     let docs = docs_of(items)?;
     let results = run_all(py, &docs, threads, model, Doc::run_json)?;
     let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
@@ -274,7 +275,11 @@ fn extract_many_json(
                 .join("; "),
         ));
     }
-    Ok(results.into_iter().filter_map(Result::ok).collect())
+    Ok(results
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|j| pyo3::types::PyBytes::new(py, j.as_bytes()))
+        .collect())
 }
 
 /// One table of flat columns as an Arrow struct array, handed to pyarrow through the Arrow

@@ -46,7 +46,7 @@ class Ledger(_Mapping):
 
     __slots__ = ("_json", "_dict")
 
-    def __init__(self, raw: str):
+    def __init__(self, raw: Union[str, bytes]):
         self._json = raw
         self._dict: Optional[Dict[str, Any]] = None
 
@@ -58,6 +58,8 @@ class Ledger(_Mapping):
 
     def to_json(self) -> str:
         """The ledger as one line of JSON, as ``kutip extract`` writes it."""
+        if isinstance(self._json, bytes):
+            self._json = self._json.decode("utf-8")
         return self._json
 
     def __getitem__(self, key: str) -> Any:
