@@ -704,9 +704,16 @@ fn carried_over(v: &mut SentView, q: usize, qs: &[Quotation], u: usize) -> Optio
     let _ = u;
     let (f, l) = trim_content(src, a, quote.first, quote.last)?;
     let first_tok = quote.open.unwrap_or(quote.first);
-    let floor =
-        v.cx.floor
-            .filter(|fl| a.tokens[first_tok].block <= fl.block + 2);
+    // within two paragraphs: the lines between that are not reporting ("Baca juga: ...",
+    // "BERITA TERKAIT") do not count
+    let here = a.tokens[first_tok].block;
+    let floor = v.cx.floor.filter(|fl| {
+        here >= fl.block
+            && (fl.block + 1..here)
+                .filter(|&b| a.blocks[b].kind != crate::doc::BlockKind::Boilerplate)
+                .count()
+                <= 1
+    });
     let (speaker, role, aff, stoks) = match floor {
         Some(fl) => {
             let mut s =

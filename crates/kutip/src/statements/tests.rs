@@ -409,3 +409,10 @@ fn a_sentence_that_attributes_the_one_before_makes_no_statement_of_its_own() {
         speakers(t)
     );
 }
+
+#[test]
+fn the_floor_passes_over_lines_that_are_not_reporting() {
+    let t = "\"Kami mencari informasi dari mana saja,\" ujar Perry Warjiyo.\n\nBaca: Harga Emas \
+             Naik Lagi\n\nBERITA TERKAIT\n\n\"Kemampuan mencari informasi itu penting bagi kami.\"";
+    assert_eq!(speaker_of(t, "Kemampuan").as_deref(), Some("Perry Warjiyo"));
+}
