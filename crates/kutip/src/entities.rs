@@ -593,7 +593,7 @@ fn title_continuations(words: &[&str]) -> Vec<Option<&'static str>> {
 }
 
 /// The end (after ")") of a bracketed name in another language after an organisation,
-/// ending with its short form: "(United Nations High Commissioner for Refugee/UNHCR)".
+/// ending with its short form: "(World Food Programme/WFP)".
 fn long_short_name(words: &[&str], open: usize, end: usize) -> Option<usize> {
     let lim = (open + 14).min(end);
     let close = (open + 1..lim).find(|&k| words[k] == ")")?;
@@ -742,8 +742,8 @@ pub fn find(src: &str, a: &Analysis, quoted: &[bool]) -> Entities {
                     && (i..j).any(|k| is_org_word(words[k]))
                     && long_short_name(&words, j, s.tok_end).is_some()
                 {
-                    // "Komisi Tinggi PBB untuk Pengungsi (United Nations High Commissioner for
-                    // Refugee/UNHCR)": a name in another language, with its short form
+                    // "Program Pangan Dunia (World Food Programme/WFP)": a name in another
+                    // language, with its short form
                     j = long_short_name(&words, j, s.tok_end).unwrap_or(j + 1);
                 } else if j > i
                     && words[j] == "("
@@ -978,7 +978,7 @@ impl Chunks<'_, '_> {
             let full = self.owned(s..e - 3);
             return ents.org_with_short(&full, words[e - 2]);
         }
-        // "... (United Nations High Commissioner for Refugee/UNHCR)"
+        // "... (World Food Programme/WFP)"
         if e >= s + 5 && words[e - 1] == ")" && is_acronym(words[e - 2]) {
             if let Some(o) = (s + 1..e - 2).rev().find(|&k| words[k] == "(") {
                 let full = self.owned(s..o);
