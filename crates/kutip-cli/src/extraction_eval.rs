@@ -10,6 +10,7 @@
 //! expected day in Western Indonesia Time (UTC+7), where the news in question is published.
 
 use anyhow::{Context, Result};
+use kutip::figures::{civil_from_days, days_from_civil};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -64,22 +65,9 @@ fn shingles<'a>(w: &[&'a str]) -> HashMap<Vec<&'a str>, usize> {
     counts(w.windows(4.min(w.len())).map(<[&str]>::to_vec))
 }
 
-/// The civil date (y, m, d) of a day number counted from 1970-01-01.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// The day in UTC+7 of a time in ms since the epoch, as `YYYY-MM-DD`.
 fn wib_day(ms: i64) -> String {
-    let (y, m, d) = civil((ms + 7 * 3_600_000).div_euclid(86_400_000));
+    let (y, m, d) = civil_from_days((ms + 7 * 3_600_000).div_euclid(86_400_000));
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -122,16 +110,6 @@ fn page_day(date: &str) -> String {
     let days = days_from_civil(y, mo, d);
     let minutes = days * 1440 + h * 60 + mi - off;
     wib_day(minutes * 60_000)
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[derive(Default)]
@@ -363,7 +341,7 @@ mod tests {
         assert_eq!(page_day("2015-11-05T00:30:00+07:00"), "2015-11-05");
         assert_eq!(page_day("2015-11-04T23:30:00+0700"), "2015-11-04");
         assert_eq!(page_day("2015-11-05"), "2015-11-05");
-        assert_eq!(civil(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
     }
 
     #[test]

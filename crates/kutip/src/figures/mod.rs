@@ -12,6 +12,7 @@ mod sources;
 mod time;
 
 pub use time::month_num as month_number;
+pub use time::{civil_from_days, days_from_civil};
 
 use crate::doc::{TextSpan, TokKind};
 use crate::ledger::Full;
