@@ -540,19 +540,16 @@ fn read_html(mut r: Box<dyn BufRead + Send>, path: Option<&Path>, name: &str) ->
 /// The documents of a web archive: one per HTML response record, read one at a time.
 /// Records of other kinds are counted and said once at the end.
 struct WarcIter {
-    records: kutip_html::warc::Reader<Box<dyn BufRead>>,
+    pages: kutip_html::warc::Pages<Box<dyn BufRead>>,
     name: String,
-    /// records that are no HTML response, by kind
-    other: std::collections::BTreeMap<String, usize>,
     finished: bool,
 }
 
 impl WarcIter {
     fn new(r: Box<dyn BufRead + Send>, name: String) -> WarcIter {
         WarcIter {
-            records: kutip_html::warc::open(r),
+            pages: kutip_html::warc::Pages::new(kutip_html::warc::open(r), &name),
             name,
-            other: Default::default(),
             finished: false,
         }
     }
@@ -561,57 +558,29 @@ impl WarcIter {
 impl Iterator for WarcIter {
     type Item = Raw;
     fn next(&mut self) -> Option<Raw> {
-        loop {
-            if self.finished {
-                return None;
-            }
-            let Some(rec) = self.records.next() else {
-                self.finished = true;
-                if self.other.is_empty() {
-                    return None;
-                }
-                let said: Vec<String> =
-                    self.other.iter().map(|(k, n)| format!("{n} {k}")).collect();
-                return Some(Raw::Ready(Item::Skipped(format!(
-                    "{}: skipped records that hold no HTML page: {}",
-                    self.name,
-                    said.join(", ")
-                ))));
-            };
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => return Some(Raw::Ready(Item::Error(format!("{}: {e}", self.name)))),
-            };
-            let http = rec
-                .http()
-                .filter(|h| (200..300).contains(&h.status) && h.is_html());
-            let Some(http) = http else {
-                let kind = match (rec.kind.as_str(), rec.http()) {
-                    ("response", Some(h)) if !(200..300).contains(&h.status) => {
-                        format!("HTTP {}", h.status)
-                    }
-                    ("response", Some(_)) => "non-HTML responses".to_string(),
-                    ("response", None) => "unreadable responses".to_string(),
-                    (k, _) => k.to_string(),
-                };
-                *self.other.entry(kind).or_default() += 1;
-                continue;
-            };
-            let id = rec
-                .target
-                .clone()
-                .or(rec.id.clone())
-                .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
-            return Some(Raw::Page(Box::new(Pending {
-                charset: http.charset().map(str::to_string),
-                bytes: http.body,
-                url: rec.target.clone(),
-                id,
-                origin: format!("{}: record at byte {}", self.name, rec.offset),
-                path: Some(self.name.clone()),
-                captured: rec.date.clone(),
-            })));
+        if self.finished {
+            return None;
         }
+        let Some(page) = self.pages.next() else {
+            self.finished = true;
+            let said = self.pages.skipped_summary()?;
+            return Some(Raw::Ready(Item::Skipped(format!(
+                "{}: skipped records that hold no HTML page: {said}",
+                self.name
+            ))));
+        };
+        Some(match page {
+            Err(e) => Raw::Ready(Item::Error(format!("{}: {e}", self.name))),
+            Ok(p) => Raw::Page(Box::new(Pending {
+                origin: format!("{}: record at byte {}", self.name, p.offset),
+                charset: p.charset,
+                bytes: p.body,
+                url: p.target,
+                id: p.id,
+                path: Some(self.name.clone()),
+                captured: p.date,
+            })),
+        })
     }
 }
 

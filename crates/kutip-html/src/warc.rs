@@ -308,6 +308,93 @@ impl<R: BufRead> Iterator for Reader<R> {
     }
 }
 
+/// An HTML page a WARC holds: a 2xx response record with an HTML body.
+#[derive(Debug, Clone)]
+pub struct PageRecord {
+    /// `WARC-Target-URI`, else `WARC-Record-ID`, else `NAME@OFFSET`
+    pub id: String,
+    /// where it was fetched from and when (`WARC-Target-URI`, `WARC-Date`)
+    pub target: Option<String>,
+    pub date: Option<String>,
+    /// the charset of its HTTP header
+    pub charset: Option<String>,
+    pub body: Vec<u8>,
+    /// where its record began in the (decompressed) stream
+    pub offset: u64,
+}
+
+/// The HTML pages of a WARC, one record at a time; the records that hold none are counted
+/// by kind in [`Pages::skipped`] ("request", "HTTP 404", "non-HTML responses", ...).
+pub struct Pages<R> {
+    records: Reader<R>,
+    name: String,
+    pub skipped: std::collections::BTreeMap<String, usize>,
+}
+
+impl<R: BufRead> Pages<R> {
+    /// The pages of `records`; `name` (the file's) makes the id of a record with no address.
+    pub fn new(records: Reader<R>, name: &str) -> Self {
+        Pages {
+            records,
+            name: name.to_string(),
+            skipped: Default::default(),
+        }
+    }
+
+    /// What was skipped, as one phrase ("26 request, 1 warcinfo"), None when nothing was.
+    pub fn skipped_summary(&self) -> Option<String> {
+        (!self.skipped.is_empty()).then(|| {
+            let said: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            said.join(", ")
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for Pages<R> {
+    type Item = Result<PageRecord, WarcError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let rec = match self.records.next()? {
+                Ok(r) => r,
+                Err(e) => return Some(Err(e)),
+            };
+            let http = rec
+                .http()
+                .filter(|h| (200..300).contains(&h.status) && h.is_html());
+            let Some(http) = http else {
+                let kind = match (rec.kind.as_str(), rec.http()) {
+                    ("response", Some(h)) if !(200..300).contains(&h.status) => {
+                        format!("HTTP {}", h.status)
+                    }
+                    ("response", Some(_)) => "non-HTML responses".to_string(),
+                    ("response", None) => "unreadable responses".to_string(),
+                    (k, _) => k.to_string(),
+                };
+                *self.skipped.entry(kind).or_default() += 1;
+                continue;
+            };
+            let id = rec
+                .target
+                .clone()
+                .or(rec.id.clone())
+                .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
+            return Some(Ok(PageRecord {
+                id,
+                charset: http.charset().map(str::to_string),
+                body: http.body,
+                target: rec.target,
+                date: rec.date,
+                offset: rec.offset,
+            }));
+        }
+    }
+}
+
 /// A reader for a file's bytes: gzipped (every record a member, or the whole file) or plain.
 pub fn open(r: impl Read + 'static) -> Reader<Box<dyn BufRead>> {
     let mut br = std::io::BufReader::with_capacity(1 << 16, r);

@@ -340,10 +340,8 @@ fn extract_columns<'py>(
 /// and reading goes on. Other records (requests, images, ...) are counted in `skipped`.
 #[pyclass(unsendable, module = "kutip._kutip")]
 struct WarcPages {
-    records: kutip_html::warc::Reader<Box<dyn std::io::BufRead>>,
+    pages: kutip_html::warc::Pages<Box<dyn std::io::BufRead>>,
     name: String,
-    #[pyo3(get)]
-    skipped: usize,
 }
 
 #[pymethods]
@@ -353,10 +351,15 @@ impl WarcPages {
         let f = std::fs::File::open(path)
             .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("{path}: {e}")))?;
         Ok(WarcPages {
-            records: kutip_html::warc::open(f),
+            pages: kutip_html::warc::Pages::new(kutip_html::warc::open(f), path),
             name: path.to_string(),
-            skipped: 0,
         })
+    }
+
+    /// The records that held no HTML page, by kind.
+    #[getter]
+    fn skipped(&self) -> std::collections::BTreeMap<String, usize> {
+        self.pages.skipped.clone()
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -364,38 +367,22 @@ impl WarcPages {
     }
 
     fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        loop {
-            let Some(rec) = self.records.next() else {
-                return Ok(None);
-            };
-            let d = PyDict::new(py);
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    d.set_item("error", format!("{}: {e}", self.name))?;
-                    return Ok(Some(d));
-                }
-            };
-            let Some(http) = rec
-                .http()
-                .filter(|h| (200..300).contains(&h.status) && h.is_html())
-            else {
-                self.skipped += 1;
-                continue;
-            };
-            let id = rec
-                .target
-                .clone()
-                .or(rec.id.clone())
-                .unwrap_or_else(|| format!("{}@{}", self.name, rec.offset));
-            d.set_item("id", id)?;
-            d.set_item("charset", http.charset())?;
-            d.set_item("html", pyo3::types::PyBytes::new(py, &http.body))?;
-            d.set_item("fetched_url", rec.target)?;
-            d.set_item("captured", rec.date)?;
-            d.set_item("path", &self.name)?;
-            return Ok(Some(d));
+        let Some(page) = self.pages.next() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        match page {
+            Err(e) => d.set_item("error", format!("{}: {e}", self.name))?,
+            Ok(p) => {
+                d.set_item("id", p.id)?;
+                d.set_item("charset", p.charset)?;
+                d.set_item("html", pyo3::types::PyBytes::new(py, &p.body))?;
+                d.set_item("fetched_url", p.target)?;
+                d.set_item("captured", p.date)?;
+                d.set_item("path", &self.name)?;
+            }
         }
+        Ok(Some(d))
     }
 }
 
