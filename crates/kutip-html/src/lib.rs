@@ -88,6 +88,19 @@ impl Page {
             .collect()
     }
 
+    /// The page's metadata under what the caller gave: each field given wins over the page's.
+    pub fn meta_under(&self, given: kutip::Meta) -> kutip::Meta {
+        let page = self.kutip_meta();
+        kutip::Meta {
+            title: given.title.or(page.title),
+            date: given.date.or(page.date),
+            url: given.url.or(page.url),
+            outlet: given.outlet.or(page.outlet),
+            path: given.path.or(page.path),
+            author: given.author.or(page.author),
+        }
+    }
+
     /// The page's metadata as a ledger's `meta` (without `path`).
     pub fn kutip_meta(&self) -> kutip::Meta {
         kutip::Meta {

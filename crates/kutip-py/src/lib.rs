@@ -155,13 +155,7 @@ impl Doc {
                 Some(b) => kutip_html::read(b, url, self.charset.as_deref()),
                 None => kutip_html::read(self.text.as_bytes(), url, Some("utf-8")),
             };
-            let mut meta = page.kutip_meta();
-            let m = self.meta.clone();
-            meta.title = m.title.or(meta.title);
-            meta.date = m.date.or(meta.date);
-            meta.url = m.url.or(meta.url);
-            meta.outlet = m.outlet.or(meta.outlet);
-            meta.path = m.path;
+            let mut meta = page.meta_under(self.meta.clone());
             meta.date = meta.date.or(self.captured.clone());
             meta.url = meta.url.or(self.fetched_url.clone());
             let source = page.source_blocks();

@@ -352,12 +352,7 @@ impl Input {
     /// A page read from its HTML; metadata the client gave wins over the page's own.
     fn page(html: &[u8], charset: Option<&str>, given: &DocJson) -> Input {
         let page = kutip_html::read(html, given.url.as_deref(), charset);
-        let mut meta = page.kutip_meta();
-        let g = given.meta();
-        meta.title = g.title.or(meta.title);
-        meta.date = g.date.or(meta.date);
-        meta.url = g.url.or(meta.url);
-        meta.outlet = g.outlet.or(meta.outlet);
+        let meta = page.meta_under(given.meta());
         Input {
             id: given.id.clone().unwrap_or_else(|| "request".into()),
             source: Some(page.source_blocks()),
