@@ -276,7 +276,7 @@ fn stages<E, C: Fn() -> Result<(), E>>(
     steps.done(Stage::Figures)?;
     let mut tags = Vec::new();
     if let Some(m) = model {
-        tags = crate::tagger::tag_document(m, text, &full.analysis);
+        tags = crate::tagger::tag_document(m, text, &full);
         crate::tagger::refine(text, &tags, &mut full.quotes, &mut full.entities.entities);
         steps.done(Stage::Tagger)?;
     }
