@@ -10,7 +10,6 @@
 //! field, a page that opens like HTML, a WARC record).
 
 use kutip::Meta;
-use serde::Deserialize;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -76,21 +75,6 @@ pub enum Item {
     Error(String),
     /// A file deliberately left out (binary), with the reason.
     Skipped(String),
-}
-
-#[derive(Deserialize)]
-struct JsonDoc {
-    text: String,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    outlet: Option<String>,
 }
 
 /// An input named on the command line or found in a directory.
@@ -594,34 +578,17 @@ struct JsonlIter {
 
 impl JsonlIter {
     fn parse(&self, line: &str) -> Item {
-        // a BOM before the first line is not part of any document
-        let line = if self.line == 1 {
-            line.strip_prefix('\u{feff}').unwrap_or(line)
-        } else {
-            line
-        };
-        match serde_json::from_str::<JsonDoc>(line) {
-            Ok(d) => {
-                let id = match d.id {
-                    Some(serde_json::Value::String(s)) => s,
-                    Some(v) => v.to_string(),
-                    None => format!("{}:{}", self.name, self.line),
-                };
-                Item::Doc(Box::new(Doc {
-                    id,
-                    text: d.text,
-                    meta: Meta {
-                        title: d.title,
-                        date: d.date,
-                        url: d.url,
-                        outlet: d.outlet,
-                        path: None,
-                        author: None,
-                    },
-                    origin: format!("{}:{}", self.name, self.line),
-                    source: None,
-                }))
-            }
+        // a BOM before a line (the first, in files written so) is not part of any document
+        match kutip::ledger::Record::from_json(line) {
+            Ok(r) => Item::Doc(Box::new(Doc {
+                id: r
+                    .id
+                    .unwrap_or_else(|| format!("{}:{}", self.name, self.line)),
+                text: r.text,
+                meta: r.meta,
+                origin: format!("{}:{}", self.name, self.line),
+                source: None,
+            })),
             Err(e) => Item::Error(format!(
                 "{}: line {}: malformed JSON: {e}",
                 self.name, self.line

@@ -47,6 +47,7 @@ impl Model {
 
 /// One document as Python gives it: a string, or a dict with `text` (or `html`) and
 /// optional `id`, `title`, `date`, `url`, `outlet`, `author`, `path`.
+#[derive(Default)]
 struct Doc {
     id: String,
     text: String,
@@ -59,6 +60,9 @@ struct Doc {
     fetched_url: Option<String>,
     captured: Option<String>,
     meta: kutip::Meta,
+    /// a JSON line (`text` and optional `id`, `title`, `date`, `url`, `outlet`), read where the
+    /// document is run, off the GIL
+    json: Option<Vec<u8>>,
 }
 
 fn field(d: &Bound<'_, PyDict>, k: &str) -> PyResult<Option<String>> {
@@ -95,10 +99,26 @@ impl Doc {
                 fetched_url: None,
                 captured: None,
                 meta: kutip::Meta::default(),
+                json: None,
+            });
+        }
+        if let Ok(line) = item.downcast::<pyo3::types::PyBytes>() {
+            return Ok(Doc {
+                id: default_id,
+                text: String::new(),
+                html: false,
+                page_bytes: None,
+                charset: None,
+                fetched_url: None,
+                captured: None,
+                meta: kutip::Meta::default(),
+                json: Some(line.as_bytes().to_vec()),
             });
         }
         let d = item.downcast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err("a document is a str or a dict with \"text\" or \"html\"")
+            PyTypeError::new_err(
+                "a document is a str, a dict with \"text\" or \"html\", or bytes of one JSON line",
+            )
         })?;
         let id = match d.get_item("id")? {
             Some(v) if !v.is_none() => v.str()?.to_string(),
@@ -136,6 +156,7 @@ impl Doc {
             text,
             html,
             page_bytes,
+            json: None,
             charset: field(d, "charset")?,
             fetched_url: field(d, "fetched_url")?,
             captured: field(d, "captured")?,
@@ -145,6 +166,22 @@ impl Doc {
 
     /// The ledger, or the message the CLI gives for this document's failure.
     fn run(&self, model: Option<&kutip::tagger::Model>) -> Result<kutip::Ledger, String> {
+        if let Some(line) = &self.json {
+            let r = std::str::from_utf8(line)
+                .map_err(|e| format!("document {:?}: not UTF-8: {e}", self.id))
+                .and_then(|l| {
+                    kutip::ledger::Record::from_json(l)
+                        .map_err(|e| format!("document {:?}: malformed JSON: {e}", self.id))
+                })?;
+            let doc = Doc {
+                id: r.id.unwrap_or_else(|| self.id.clone()),
+                text: r.text,
+                meta: r.meta,
+                json: None,
+                ..Doc::default()
+            };
+            return doc.run(model);
+        }
         let opts = kutip::ledger::Options {
             model,
             ..Default::default()
@@ -202,9 +239,22 @@ fn pool(threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
 fn docs_of(items: &Bound<'_, PyAny>) -> PyResult<Vec<Doc>> {
     let mut docs = Vec::new();
     for (i, item) in items.try_iter()?.enumerate() {
-        docs.push(Doc::from_py(&item?, i.to_string())?);
+        if let Some(d) = doc_of(&item?, i)? {
+            docs.push(d);
+        }
     }
     Ok(docs)
+}
+
+/// The document at index `i` of a caller's documents; a blank line of a JSON-lines file is
+/// none.
+fn doc_of(item: &Bound<'_, PyAny>, i: usize) -> PyResult<Option<Doc>> {
+    if let Ok(b) = item.downcast::<pyo3::types::PyBytes>() {
+        if b.as_bytes().iter().all(|c| c.is_ascii_whitespace()) {
+            return Ok(None);
+        }
+    }
+    Doc::from_py(item, i.to_string()).map(Some)
 }
 
 /// `f` over documents on a pool of `threads`, the GIL released, in input order.
@@ -240,6 +290,7 @@ fn extract_json(
         fetched_url: None,
         captured: None,
         meta: meta.map(meta_of).transpose()?.unwrap_or_default(),
+        json: None,
     };
     let m = model.map(|m| m.inner.clone());
     py.allow_threads(|| doc.run_json(m.as_deref()))
@@ -257,23 +308,42 @@ fn extract_many_json<'py>(
     threads: Option<usize>,
     model: Option<&Model>,
 ) -> PyResult<Vec<Bound<'py, pyo3::types::PyBytes>>> {
-    let docs = docs_of(items)?;
-    let results = run_all(py, &docs, threads, model, Doc::run_json)?;
-    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    if !failed.is_empty() {
-        return Err(KutipError::new_err(
-            failed
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
+    // a chunk of documents at a time: only one chunk's inputs and JSON are held besides the
+    // answers already handed over
+    const CHUNK: usize = 512;
+    let pool = pool(threads)?;
+    let m = model.map(|m| m.inner.clone());
+    let mut out = Vec::new();
+    let mut failed = Vec::new();
+    let mut items = items.try_iter()?.enumerate();
+    loop {
+        let mut docs = Vec::with_capacity(CHUNK);
+        for (i, item) in items.by_ref() {
+            if let Some(d) = doc_of(&item?, i)? {
+                docs.push(d);
+            }
+            if docs.len() == CHUNK {
+                break;
+            }
+        }
+        if docs.is_empty() {
+            break;
+        }
+        let results: Vec<Result<String, String>> = py.allow_threads(|| {
+            pool.install(|| docs.par_iter().map(|d| d.run_json(m.as_deref())).collect())
+        });
+        drop(docs);
+        for r in results {
+            match r {
+                Ok(j) => out.push(pyo3::types::PyBytes::new(py, j.as_bytes())),
+                Err(e) => failed.push(e),
+            }
+        }
     }
-    Ok(results
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|j| pyo3::types::PyBytes::new(py, j.as_bytes()))
-        .collect())
+    if !failed.is_empty() {
+        return Err(KutipError::new_err(failed.join("; ")));
+    }
+    Ok(out)
 }
 
 /// One table of flat columns as an Arrow struct array, handed to pyarrow through the Arrow

@@ -107,6 +107,16 @@ def test_our_articles_read_as_the_cli_reads_them(tmp_path):
     one = OWN[0]
     meta = {k: v for k, v in one.items() if k not in ("id", "text")}
     same(kutip.extract(one["text"], id=one["id"], meta=meta), want[0])
+    # a JSON-lines file's lines as they are (blank lines are no document)
+    with open(f, "ab") as out:
+        out.write(b"\n")
+    with open(f, "rb") as lines:
+        got = kutip.extract_many(lines, threads=2)
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        same(a, b)
+    with pytest.raises(kutip.KutipError, match="malformed JSON"):
+        kutip.extract_many([b'{"id": "rusak", "text": "Ia berkata'])
 
 
 def flat(ledgers, table):

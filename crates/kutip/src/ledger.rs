@@ -26,6 +26,54 @@ pub struct Meta {
     pub author: Option<String>,
 }
 
+/// One document of a JSON-lines input: `text` and optional `id`, `title`, `date`, `url`,
+/// `outlet` (the CLI's `--input jsonl`, and a JSON line given to the Python package).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The `id` as text (a number is written as JSON writes it), when the record has one.
+    pub id: Option<String>,
+    pub text: String,
+    pub meta: Meta,
+}
+
+#[derive(Deserialize)]
+struct JsonRecord {
+    text: String,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+}
+
+impl Record {
+    /// Read one JSON line (a byte-order mark before it is not part of it).
+    pub fn from_json(line: &str) -> Result<Record, serde_json::Error> {
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let d: JsonRecord = serde_json::from_str(line)?;
+        Ok(Record {
+            id: d.id.map(|v| match v {
+                serde_json::Value::String(s) => s,
+                v => v.to_string(),
+            }),
+            text: d.text,
+            meta: Meta {
+                title: d.title,
+                date: d.date,
+                url: d.url,
+                outlet: d.outlet,
+                path: None,
+                author: None,
+            },
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Ledger {
     pub id: String,

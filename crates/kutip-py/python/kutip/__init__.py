@@ -34,7 +34,7 @@ __all__ = [
 ]
 __version__ = _kutip.__version__
 
-Document = Union[str, Mapping[str, Any]]
+Document = Union[str, bytes, Mapping[str, Any]]
 
 
 class Ledger(_Mapping):
@@ -111,11 +111,13 @@ def extract_many(
     """The ledgers of many documents, in input order, run in parallel without the GIL.
 
     A document is a str or a dict with ``text`` (or ``html``) and optional ``id`` (default:
-    its index), ``title``, ``date``, ``url``, ``outlet``, ``author``, ``path``. ``threads``
+    its index), ``title``, ``date``, ``url``, ``outlet``, ``author``, ``path``; or bytes of one
+    JSON line as ``kutip extract`` reads them, so a JSON-lines file opened in binary mode can
+    be given as it is (blank lines are no document; the lines are read off the GIL). ``threads``
     defaults to the number of cores. When documents fail, :class:`KutipError` names each
     after all have run.
     """
-    return [Ledger(s) for s in _kutip.extract_many_json(list(documents), threads, model)]
+    return [Ledger(s) for s in _kutip.extract_many_json(documents, threads, model)]
 
 
 def read_warc(path: Any, errors: str = "warn") -> Iterator[Dict[str, Any]]:

@@ -9,7 +9,7 @@ class Model:
     @staticmethod
     def load(path: str) -> "Model": ...
 
-Document = Union[str, Mapping[str, Any]]
+Document = Union[str, bytes, Mapping[str, Any]]
 
 class Ledger(Mapping[str, Any]):
     """A document's ledger: the fields of the JSON contract, built on first access."""
