@@ -60,6 +60,10 @@ impl From<rusqlite::Error> for Error {
 /// How long a writer waits for another writer's transaction (one batch) to end.
 pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// FTS5's own default: merge when 4 segments of one level exist. A bulk load sets 0 (no
+/// merging while the index grows) and restores this after one `optimize` at the end.
+const FTS_AUTOMERGE: i64 = 4;
+
 /// A document to ingest: its content hash, its size and the ledger extracted from it.
 pub struct DocIn {
     pub hash: String,
@@ -571,19 +575,43 @@ impl SqliteStore {
         for (name, _) in schema::DEFERRED_INDEXES {
             tx.execute(&format!("DROP INDEX IF EXISTS {name}"), [])?;
         }
+        // the full-text index is not merged while it grows, but once at the end
+        tx.execute(
+            "INSERT INTO quotes_fts(quotes_fts, rank) VALUES ('automerge', 0)",
+            [],
+        )?;
         tx.commit()?;
         Ok(true)
     }
 
-    /// End a bulk load: build the deferred indexes (nothing when they exist).
+    /// End a bulk load: build the deferred indexes (nothing when they exist) and merge the
+    /// full-text index.
     pub fn finish_bulk(&mut self) -> Result<()> {
         self.ensure_indexes()
     }
 
+    /// What a bulk load defers, done (nothing when it is): the deferred indexes, and the
+    /// full-text index merged into one segment with its automatic merging restored.
     fn ensure_indexes(&mut self) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (name, on) in schema::DEFERRED_INDEXES {
             tx.execute(&format!("CREATE INDEX IF NOT EXISTS {name} ON {on}"), [])?;
+        }
+        let automerge: Option<i64> = tx
+            .query_row(
+                "SELECT v FROM quotes_fts_config WHERE k = 'automerge'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if automerge == Some(0) {
+            tx.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('optimize')", [])?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO quotes_fts(quotes_fts, rank) VALUES ('automerge', {FTS_AUTOMERGE})"
+                ),
+                [],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -1463,12 +1491,33 @@ mod store_tests {
             let norm = |x: &str| x.split_whitespace().collect::<String>();
             assert!(norm(sql).ends_with(&norm(on)), "{name}: {sql} vs {on}");
         }
+        let automerge = |s: &SqliteStore| -> Option<i64> {
+            s.conn
+                .query_row(
+                    "SELECT v FROM quotes_fts_config WHERE k = 'automerge'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .unwrap()
+        };
         assert!(s.begin_bulk().unwrap(), "an empty ledger loads in bulk");
         assert!(index_sql(&s).len() < made_by_migrations.len());
+        assert_eq!(automerge(&s), Some(0), "no full-text merging while loading");
         s.ingest(&[ledger("a", "2025-01-02", "“Kami siap,” kata Budi Santoso.")])
             .unwrap();
         s.finish_bulk().unwrap();
         assert_eq!(index_sql(&s), made_by_migrations);
+        assert_eq!(automerge(&s), Some(FTS_AUTOMERGE));
+        let found: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'siap'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "the merged full-text index finds the statement");
         // a ledger with documents keeps its indexes (a changed document replaces its rows)
         assert!(!s.begin_bulk().unwrap());
         assert_eq!(index_sql(&s), made_by_migrations);
@@ -1480,6 +1529,7 @@ mod store_tests {
         drop(s);
         let s = SqliteStore::open(&p2).unwrap();
         assert_eq!(index_sql(&s), made_by_migrations);
+        assert_eq!(automerge(&s), Some(FTS_AUTOMERGE));
     }
 
     #[test]
