@@ -581,12 +581,16 @@ impl SqliteStore {
             [],
         )?;
         tx.commit()?;
+        // rows of documents this writer has just written are not checked against them (a
+        // connection setting: the next open checks again)
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         Ok(true)
     }
 
     /// End a bulk load: build the deferred indexes (nothing when they exist) and merge the
     /// full-text index.
     pub fn finish_bulk(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.ensure_indexes()
     }
 
@@ -1504,11 +1508,28 @@ mod store_tests {
         assert!(s.begin_bulk().unwrap(), "an empty ledger loads in bulk");
         assert!(index_sql(&s).len() < made_by_migrations.len());
         assert_eq!(automerge(&s), Some(0), "no full-text merging while loading");
+        let fk = |s: &SqliteStore| -> i64 {
+            s.conn
+                .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(fk(&s), 0, "rows just written are not checked one by one");
         s.ingest(&[ledger("a", "2025-01-02", "“Kami siap,” kata Budi Santoso.")])
             .unwrap();
         s.finish_bulk().unwrap();
         assert_eq!(index_sql(&s), made_by_migrations);
         assert_eq!(automerge(&s), Some(FTS_AUTOMERGE));
+        assert_eq!(fk(&s), 1);
+        let broken: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            broken, 0,
+            "every row of the load points at what it refers to"
+        );
         let found: i64 = s
             .conn
             .query_row(
