@@ -403,6 +403,9 @@ pub static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
         .map(|k| &*Box::leak(format!("{k}nya").into_boxed_str()))
         .collect();
     words.extend("@cue_nya", with_nya);
+    // number words and unit forms: a token that is neither needs no lookup in `numbers::NUM`
+    words.extend("@number_word", crate::numbers::NUM.words.keys().copied());
+    words.extend("@unit", crate::numbers::NUM.units.keys().copied());
     Lexicon {
         abbrevs,
         boilerplate: Markers::parse(include_str!("../lang/id/boilerplate.tsv")),

@@ -214,8 +214,15 @@ impl Reader<'_> {
             return false;
         }
         // "Rp 15", "US$ 40"
-        if NUM.units.get(w).is_some_and(|u| u.1) && i + 1 < s.tok_end && self.digits(i + 1) {
+        if self.a.is(i, crate::class!("@unit"))
+            && NUM.units.get(w).is_some_and(|u| u.1)
+            && i + 1 < s.tok_end
+            && self.digits(i + 1)
+        {
             return true;
+        }
+        if !self.a.is(i, crate::class!("@number_word")) {
+            return false;
         }
         match NUM.words.get(w) {
             Some(WordKind::Digit(d)) if *d > 0.0 && w != "satu" => true,
