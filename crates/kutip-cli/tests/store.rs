@@ -60,7 +60,6 @@ fn dump(db: &Path) -> Vec<String> {
         "speaker_roles",
         "merges",
         "entities",
-        "mentions",
         "quotes",
         "figures",
     ] {

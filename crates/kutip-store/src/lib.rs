@@ -727,8 +727,24 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Write the full-text rows of the statements inserted after `indexed_to` (their ids are
+    /// larger: new rows take the largest id plus one), in one statement; `indexed_to` then
+    /// holds the largest id. Called before anything updates or deletes statements (their
+    /// triggers expect every row indexed) and before a batch commits.
+    fn index_quotes(tx: &Transaction, indexed_to: &mut i64) -> Result<()> {
+        let max: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        if max > *indexed_to {
+            tx.execute(
+                "INSERT INTO quotes_fts(rowid, text, who) SELECT id, text, who FROM quotes WHERE id > ?1",
+                [*indexed_to],
+            )?;
+            *indexed_to = max;
+        }
+        Ok(())
+    }
+
     fn delete_doc(tx: &Transaction, id: &str) -> Result<()> {
-        for t in ["quotes", "figures", "mentions", "entities"] {
+        for t in ["quotes", "figures", "entities"] {
             tx.execute(&format!("DELETE FROM {t} WHERE doc_id = ?1"), [id])?;
         }
         tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
@@ -868,17 +884,16 @@ impl SqliteStore {
             self.resolver = r;
             self.data_version = Some(dv);
         }
+        let mut indexed_to: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
         {
             let mut ins_doc = tx.prepare_cached(
                 "INSERT INTO documents (id, hash, title, date, url, outlet, bytes, n_quotes, n_figures)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             let mut ins_ent = tx.prepare_cached(
-                "INSERT INTO entities (doc_id, local_id, name, kind, speaker_id, roles, affiliations)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut ins_men = tx.prepare_cached(
-                "INSERT INTO mentions (doc_id, local_id, text, start, \"end\") VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO entities (doc_id, local_id, name, kind, speaker_id, roles, affiliations, mentions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut ins_q = tx.prepare_cached(
                 "INSERT INTO quotes (doc_id, seq, kind, text, start, \"end\", speaker_id, speaker_name,
@@ -919,6 +934,7 @@ impl SqliteStore {
                         continue;
                     }
                     Some(_) => {
+                        Self::index_quotes(&tx, &mut indexed_to)?;
                         Self::delete_doc(&tx, &l.id)?;
                         stats.changed += 1;
                     }
@@ -948,6 +964,9 @@ impl SqliteStore {
                             .resolve(&e.name, &kind, &e.roles, &shorts, &doc_orgs);
                         for c in &o.new_context {
                             ins_ctx.execute(params![o.id, c])?;
+                        }
+                        if !o.joined.is_empty() {
+                            Self::index_quotes(&tx, &mut indexed_to)?;
                         }
                         for m in &o.joined {
                             move_identity(&tx, m, &l.id)?;
@@ -981,17 +1000,9 @@ impl SqliteStore {
                         kind,
                         sid,
                         serde_json::to_string(&e.roles).unwrap_or_default(),
-                        serde_json::to_string(&e.affiliations).unwrap_or_default()
+                        serde_json::to_string(&e.affiliations).unwrap_or_default(),
+                        serde_json::to_string(&e.mentions).unwrap_or_default()
                     ])?;
-                    for m in &e.mentions {
-                        ins_men.execute(params![
-                            l.id,
-                            k as i64,
-                            m.text,
-                            m.start as i64,
-                            m.end as i64
-                        ])?;
-                    }
                 }
                 for (k, q) in l.quotes.iter().enumerate() {
                     let sp = q.speaker.as_ref();
@@ -1067,6 +1078,7 @@ impl SqliteStore {
                 }
             }
         }
+        Self::index_quotes(&tx, &mut indexed_to)?;
         // one-word identities the evidence now gives to a fuller name
         let last = docs.last().map(|d| d.ledger.id.clone()).unwrap_or_default();
         for m in self.resolver.consolidate() {
@@ -1635,6 +1647,79 @@ mod store_tests {
         std::fs::write(&p, &b).unwrap();
         assert!(matches!(SqliteStore::open(&p), Err(Error::Corrupt(_))));
         assert!(!SqliteStore::check(&p).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_ledger_with_a_mentions_table_keeps_its_mentions_on_the_entities() {
+        let p = tmp_db("mentions-v3");
+        {
+            let c = Connection::open(&p).unwrap();
+            for m in &schema::MIGRATIONS[..3] {
+                c.execute_batch(m).unwrap();
+            }
+            c.pragma_update(None, "user_version", 3).unwrap();
+            c.execute_batch(
+                "INSERT INTO documents (id, hash, bytes, n_quotes, n_figures) VALUES ('a', 'h', 10, 0, 0);
+                 INSERT INTO entities (doc_id, local_id, name, kind, roles, affiliations)
+                   VALUES ('a', 0, 'Budi Santoso', 'person', '[]', '[]'),
+                          ('a', 1, 'BPBD', 'org', '[]', '[]');
+                 INSERT INTO mentions (doc_id, local_id, text, start, \"end\")
+                   VALUES ('a', 0, 'Budi', 40, 44), ('a', 0, 'Budi Santoso', 3, 15);",
+            )
+            .unwrap();
+        }
+        let s = SqliteStore::open(&p).unwrap();
+        let mut st = s
+            .conn
+            .prepare("SELECT name, mentions FROM entities ORDER BY local_id")
+            .unwrap();
+        let rows: Vec<(String, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        drop(st);
+        let budi: serde_json::Value = serde_json::from_str(&rows[0].1).unwrap();
+        assert_eq!(
+            budi,
+            serde_json::json!([
+                {"text": "Budi Santoso", "start": 3, "end": 15},
+                {"text": "Budi", "start": 40, "end": 44}
+            ])
+        );
+        assert_eq!(rows[1].1, "[]", "an entity without mentions");
+        let gone: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'mentions'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(gone, 0);
+    }
+
+    #[test]
+    fn new_ledgers_hold_each_entitys_mentions() {
+        let p = tmp_db("mentions-new");
+        let mut s = SqliteStore::open(&p).unwrap();
+        s.ingest(&[ledger(
+            "a",
+            "2025-01-02",
+            "“Kami siap,” kata Budi Santoso. Budi menambahkan stok aman.",
+        )])
+        .unwrap();
+        let m: String = s
+            .conn
+            .query_row(
+                "SELECT mentions FROM entities WHERE name = 'Budi Santoso'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let m: Vec<serde_json::Value> = serde_json::from_str(&m).unwrap();
+        assert!(m.len() >= 2, "{m:?}");
+        assert_eq!(m[0]["text"], "Budi Santoso");
     }
 
     #[test]

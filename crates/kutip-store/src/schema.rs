@@ -11,7 +11,6 @@
 /// (by speaker) are kept.
 pub const DEFERRED_INDEXES: &[(&str, &str)] = &[
     ("documents_date", "documents(date)"),
-    ("mentions_doc", "mentions(doc_id)"),
     ("quotes_doc", "quotes(doc_id)"),
     ("quotes_date", "quotes(date)"),
     ("figures_doc", "figures(doc_id)"),
@@ -172,5 +171,25 @@ CREATE TRIGGER quotes_au AFTER UPDATE OF who, text ON quotes BEGIN
     INSERT INTO quotes_fts(quotes_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
     INSERT INTO quotes_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
 END;
+"#,
+    // 4: an entity's mentions as one JSON column (`[{"text","start","end"}]`, in text order),
+    // like its roles: nothing asks for a mention without its entity, and a table of them held
+    // half the rows a ledger writes
+    r#"
+ALTER TABLE entities ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';
+UPDATE entities SET mentions = (
+    SELECT coalesce(json_group_array(json_object('text', m.text, 'start', m.start, 'end', m."end")), '[]')
+    FROM (SELECT * FROM mentions m
+          WHERE m.doc_id = entities.doc_id AND m.local_id = entities.local_id
+          ORDER BY m.start) AS m
+);
+DROP TABLE mentions;
+"#,
+    // 5: the full-text rows of new statements are written by the writer, a batch's statements
+    // in one INSERT ... SELECT (`SqliteStore::index_quotes`): a trigger wrote them one by one,
+    // and FTS5 writes its pending terms to disk at every statement, so each statement made a
+    // segment of its own and merging them took a third of a load
+    r#"
+DROP TRIGGER quotes_ai;
 "#,
 ];
