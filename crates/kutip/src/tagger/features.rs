@@ -36,6 +36,25 @@ fn key_of(parts: &[&str]) -> u64 {
     x
 }
 
+/// The hash state after a feature's parts so far: continuing it with the remaining parts
+/// gives the feature's hash ([`key_of`] of all the parts).
+fn state_of(parts: &[&str]) -> u64 {
+    key_of(parts)
+}
+
+/// Continue a hash state with one more part.
+fn cont(state: u64, part: &str) -> u64 {
+    fnv(fnv(state, part.as_bytes()), &[0x1f])
+}
+
+/// The word n-gram templates whose first word part is a given form: its hash state after that
+/// word is kept per form, so a token hashes only the words after it.
+const NGRAMS: [&str; 5] = ["w-1w", "ww+1", "w-1ww+1", "w-2w-1", "w+1w+2"];
+
+fn ngram_states(lower: &str) -> [u64; 5] {
+    NGRAMS.map(|t| state_of(&[t, lower]))
+}
+
 fn shape(w: &str) -> String {
     let mut out = String::new();
     for c in w.chars() {
@@ -131,6 +150,8 @@ struct Form {
     lex: Run,
     /// place, day name
     place_day: Run,
+    /// the hash states of [`NGRAMS`] after this form as their first word
+    ngram: [u64; 5],
 }
 
 /// A rule label (BILOU) and what it gives: `r@d` to its neighbours, `r` itself, its type.
@@ -138,6 +159,8 @@ struct RuleForm {
     label: Box<str>,
     at: [Run; 4],
     rt: Box<str>,
+    /// the hash state of `r|w` after this label
+    rw: u64,
 }
 
 /// Word forms and rule labels already turned into feature ids (`I`: the model's ids, or the
@@ -156,6 +179,8 @@ pub(super) struct FormTable<I> {
     /// `w@d`, `sh@d` beyond the sequence's ends, and the shape there (`#`)
     edge: [Run; 4],
     edge_shape: u32,
+    /// [`NGRAMS`] states after the edge (`#`) as first word
+    edge_ngram: [u64; 5],
     memo: Memo,
 }
 
@@ -173,6 +198,7 @@ impl<I: Copy> FormTable<I> {
             sums: Vec::new(),
             edge: [Run::default(); 4],
             edge_shape: 0,
+            edge_ngram: ngram_states("#"),
             memo: Memo::default(),
         };
         t.edge_shape = t.shape("#");
@@ -307,6 +333,7 @@ impl<I: Copy> FormTable<I> {
             }
         });
         let form = Form {
+            ngram: ngram_states(w),
             cue: cue.is_some(),
             cap: is_cap(word),
             alpha: word.chars().any(|c| c.is_alphabetic()),
@@ -340,6 +367,7 @@ impl<I: Copy> FormTable<I> {
             label: label.into(),
             at,
             rt: rt.into(),
+            rw: state_of(&["r|w", label]),
         };
         let k = self.rules.len() as u32;
         self.rules.push(rf);
@@ -718,6 +746,7 @@ pub(super) fn each_token<I: Copy, R: Resolve<Id = I>>(
         sums,
         edge,
         edge_shape,
+        edge_ngram,
         memo,
         ..
     } = table;
@@ -778,11 +807,18 @@ pub(super) fn each_token<I: Copy, R: Resolve<Id = I>>(
             run(&mut out, form(ii + d).map_or(edge[k], |g| g.at[k]));
             run(&mut out, rules[rule_no(ii + d) as usize].at[k]);
         }
-        add(&mut out, &["w-1w", low(ii - 1), w]);
-        add(&mut out, &["ww+1", w, low(ii + 1)]);
-        add(&mut out, &["w-1ww+1", low(ii - 1), w, low(ii + 1)]);
-        add(&mut out, &["w-2w-1", low(ii - 2), low(ii - 1)]);
-        add(&mut out, &["w+1w+2", low(ii + 1), low(ii + 2)]);
+        // "w-1w", "ww+1", "w-1ww+1", "w-2w-1", "w+1w+2", from the states after their first word
+        let ng = |i: isize, k: usize| form(i).map_or(edge_ngram[k], |g| g.ngram[k]);
+        let hashed = |out: &mut Vec<Item<I>>, h: u64| {
+            if let Some(id) = r.resolve(h) {
+                out.push(Item::One(id));
+            }
+        };
+        hashed(&mut out, cont(ng(ii - 1, 0), w));
+        hashed(&mut out, cont(ng(ii, 1), low(ii + 1)));
+        hashed(&mut out, cont(cont(ng(ii - 1, 2), w), low(ii + 1)));
+        hashed(&mut out, cont(ng(ii - 2, 3), low(ii - 1)));
+        hashed(&mut out, cont(ng(ii + 1, 4), low(ii + 2)));
         let shapes3 = [-1, 0, 1].map(|d| num(shape, shape_no(ii + d) as usize));
         group(memo, sums, r, &mut out, group_key(1, &shapes3), |add| {
             add(&["sh3", shp(ii - 1), shp(ii), shp(ii + 1)]);
@@ -795,7 +831,7 @@ pub(super) fn each_token<I: Copy, R: Resolve<Id = I>>(
             add(&["rt", rt]);
             add(&["r|sh", r0, shp(ii)]);
         });
-        add(&mut out, &["r|w", r0, w]);
+        hashed(&mut out, cont(rf.rw, w));
         let rules3 = [-1, 0, 1].map(|d| num(rule_tag, rule_no(ii + d) as usize));
         group(memo, sums, r, &mut out, group_key(3, &rules3), |add| {
             add(&["r-1|r", rule(ii - 1), r0]);
