@@ -1699,6 +1699,45 @@ mod store_tests {
         assert_eq!(gone, 0);
     }
 
+    /// Statements are indexed by the writer a batch at a time: a changed document's old
+    /// statements leave the full-text index, its new ones and those of a batch whose speakers
+    /// merge are found, and the index stays whole.
+    #[test]
+    fn the_full_text_index_follows_new_changed_and_merged_statements() {
+        let p = tmp_db("fts-batches");
+        let mut s = SqliteStore::open(&p).unwrap();
+        let hits = |s: &SqliteStore, q: &str| -> i64 {
+            s.conn
+                .query_row(
+                    "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?1",
+                    [q],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        s.ingest(&[
+            ledger("a", "2025-03-01", "“Stok gula aman,” kata Budi Santoso."),
+            ledger("b", "2025-03-02", "“Harga gula turun,” kata Budi."),
+        ])
+        .unwrap();
+        assert_eq!(hits(&s, "gula"), 2);
+        // a's text changes: its old statement goes, the new one is found
+        s.ingest(&[ledger(
+            "a",
+            "2025-03-01",
+            "“Stok beras menipis,” kata Budi Santoso.",
+        )])
+        .unwrap();
+        assert_eq!(hits(&s, "stok gula"), 0);
+        assert_eq!(hits(&s, "beras"), 1);
+        s.conn
+            .execute(
+                "INSERT INTO quotes_fts(quotes_fts) VALUES ('integrity-check')",
+                [],
+            )
+            .unwrap();
+    }
+
     #[test]
     fn new_ledgers_hold_each_entitys_mentions() {
         let p = tmp_db("mentions-new");
