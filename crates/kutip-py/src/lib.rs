@@ -93,26 +93,14 @@ impl Doc {
             return Ok(Doc {
                 id: default_id,
                 text,
-                html: false,
-                page_bytes: None,
-                charset: None,
-                fetched_url: None,
-                captured: None,
-                meta: kutip::Meta::default(),
-                json: None,
+                ..Doc::default()
             });
         }
         if let Ok(line) = item.downcast::<pyo3::types::PyBytes>() {
             return Ok(Doc {
                 id: default_id,
-                text: String::new(),
-                html: false,
-                page_bytes: None,
-                charset: None,
-                fetched_url: None,
-                captured: None,
-                meta: kutip::Meta::default(),
                 json: Some(line.as_bytes().to_vec()),
+                ..Doc::default()
             });
         }
         let d = item.downcast::<PyDict>().map_err(|_| {
@@ -311,8 +299,6 @@ fn extract_many_json<'py>(
     // a chunk of documents at a time: only one chunk's inputs and JSON are held besides the
     // answers already handed over
     const CHUNK: usize = 512;
-    let pool = pool(threads)?;
-    let m = model.map(|m| m.inner.clone());
     let mut out = Vec::new();
     let mut failed = Vec::new();
     let mut items = items.try_iter()?.enumerate();
@@ -329,9 +315,7 @@ fn extract_many_json<'py>(
         if docs.is_empty() {
             break;
         }
-        let results: Vec<Result<String, String>> = py.allow_threads(|| {
-            pool.install(|| docs.par_iter().map(|d| d.run_json(m.as_deref())).collect())
-        });
+        let results = run_all(py, &docs, threads, model, Doc::run_json)?;
         drop(docs);
         for r in results {
             match r {

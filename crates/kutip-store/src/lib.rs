@@ -727,12 +727,17 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The largest statement id (0 when there is none).
+    fn last_quote_id(tx: &Transaction) -> Result<i64> {
+        Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?)
+    }
+
     /// Write the full-text rows of the statements inserted after `indexed_to` (their ids are
     /// larger: new rows take the largest id plus one), in one statement; `indexed_to` then
     /// holds the largest id. Called before anything updates or deletes statements (their
     /// triggers expect every row indexed) and before a batch commits.
     fn index_quotes(tx: &Transaction, indexed_to: &mut i64) -> Result<()> {
-        let max: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        let max = Self::last_quote_id(tx)?;
         if max > *indexed_to {
             tx.execute(
                 "INSERT INTO quotes_fts(rowid, text, who) SELECT id, text, who FROM quotes WHERE id > ?1",
@@ -884,8 +889,7 @@ impl SqliteStore {
             self.resolver = r;
             self.data_version = Some(dv);
         }
-        let mut indexed_to: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        let mut indexed_to = Self::last_quote_id(&tx)?;
         {
             let mut ins_doc = tx.prepare_cached(
                 "INSERT INTO documents (id, hash, title, date, url, outlet, bytes, n_quotes, n_figures)

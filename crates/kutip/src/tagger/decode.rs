@@ -171,13 +171,18 @@ pub(super) fn emissions(w: &[f32], feats: &[Vec<u32>], nl: usize) -> Vec<f32> {
     for (i, f) in feats.iter().enumerate() {
         let row = &mut e[i * nl..(i + 1) * nl];
         for &id in f {
-            let wr = &w[id as usize * nl..(id as usize + 1) * nl];
-            for (r, x) in row.iter_mut().zip(wr) {
-                *r += *x;
-            }
+            add_row(row, w, id as usize);
         }
     }
     e
+}
+
+/// Add feature `id`'s weights (row `id` of `w`, `acc.len()` labels wide) to `acc`.
+pub(super) fn add_row(acc: &mut [f32], w: &[f32], id: usize) {
+    let nl = acc.len();
+    for (a, x) in acc.iter_mut().zip(&w[id * nl..(id + 1) * nl]) {
+        *a += *x;
+    }
 }
 
 /// A STATEMENT is a quotation with its marks (PFSA-ID): a predicted span that starts or

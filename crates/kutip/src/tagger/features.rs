@@ -36,13 +36,8 @@ fn key_of(parts: &[&str]) -> u64 {
     x
 }
 
-/// The hash state after a feature's parts so far: continuing it with the remaining parts
-/// gives the feature's hash ([`key_of`] of all the parts).
-fn state_of(parts: &[&str]) -> u64 {
-    key_of(parts)
-}
-
-/// Continue a hash state with one more part.
+/// Continue a hash state with one more part: the hash of a feature's first parts
+/// ([`key_of`]) continued with the rest is the hash of all of them.
 fn cont(state: u64, part: &str) -> u64 {
     fnv(fnv(state, part.as_bytes()), &[0x1f])
 }
@@ -52,7 +47,7 @@ fn cont(state: u64, part: &str) -> u64 {
 const NGRAMS: [&str; 5] = ["w-1w", "ww+1", "w-1ww+1", "w-2w-1", "w+1w+2"];
 
 fn ngram_states(lower: &str) -> [u64; 5] {
-    NGRAMS.map(|t| state_of(&[t, lower]))
+    NGRAMS.map(|t| key_of(&[t, lower]))
 }
 
 fn shape(w: &str) -> String {
@@ -242,10 +237,7 @@ impl<I: Copy> FormTable<I> {
             run.2 = (self.sums.len() / nl) as u32;
             let mut sum = vec![0f32; nl];
             for id in &self.pool[start..] {
-                let id = r.index(*id);
-                for (s, x) in sum.iter_mut().zip(&w[id * nl..(id + 1) * nl]) {
-                    *s += *x;
-                }
+                super::decode::add_row(&mut sum, w, r.index(*id));
             }
             self.sums.extend_from_slice(&sum);
         }
@@ -367,7 +359,7 @@ impl<I: Copy> FormTable<I> {
             label: label.into(),
             at,
             rt: rt.into(),
-            rw: state_of(&["r|w", label]),
+            rw: key_of(&["r|w", label]),
         };
         let k = self.rules.len() as u32;
         self.rules.push(rf);
@@ -715,10 +707,7 @@ fn group<I: Copy>(
             let mut sum = vec![0f32; nl];
             body(&mut |parts| {
                 if let Some(id) = r.resolve(key_of(parts)) {
-                    let id = r.index(id);
-                    for (s, x) in sum.iter_mut().zip(&w[id * nl..(id + 1) * nl]) {
-                        *s += *x;
-                    }
+                    super::decode::add_row(&mut sum, w, r.index(id));
                 }
             });
             let k = (sums.len() / nl) as u32;
@@ -796,11 +785,13 @@ pub(super) fn each_token<I: Copy, R: Resolve<Id = I>>(
         let rf = &rules[rule_no(ii) as usize];
         let (r0, rt): (&str, &str) = (&rf.label, &rf.rt);
         let rk = num(rule_tag, rule_no(ii) as usize);
-        let add = |out: &mut Vec<Item<I>>, parts: &[&str]| {
-            if let Some(id) = r.resolve(key_of(parts)) {
+        // one feature, by its hash or by its parts
+        let hashed = |out: &mut Vec<Item<I>>, h: u64| {
+            if let Some(id) = r.resolve(h) {
                 out.push(Item::One(id));
             }
         };
+        let add = |out: &mut Vec<Item<I>>, parts: &[&str]| hashed(out, key_of(parts));
         run(&mut out, f.own);
         for (k, (d, _)) in OFFSETS.iter().enumerate() {
             // the neighbour at `d` gives what it gives the token at `-d` from it
@@ -809,11 +800,6 @@ pub(super) fn each_token<I: Copy, R: Resolve<Id = I>>(
         }
         // "w-1w", "ww+1", "w-1ww+1", "w-2w-1", "w+1w+2", from the states after their first word
         let ng = |i: isize, k: usize| form(i).map_or(edge_ngram[k], |g| g.ngram[k]);
-        let hashed = |out: &mut Vec<Item<I>>, h: u64| {
-            if let Some(id) = r.resolve(h) {
-                out.push(Item::One(id));
-            }
-        };
         hashed(&mut out, cont(ng(ii - 1, 0), w));
         hashed(&mut out, cont(ng(ii, 1), low(ii + 1)));
         hashed(&mut out, cont(cont(ng(ii - 1, 2), w), low(ii + 1)));

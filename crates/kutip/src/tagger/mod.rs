@@ -228,12 +228,9 @@ impl Model {
         let mut each = |i: usize, items: &[features::Item<u32>], sums: &[f32]| {
             let row = &mut e[i * nl..(i + 1) * nl];
             for item in items {
-                let add: &[f32] = match *item {
-                    features::Item::Group(g) => &sums[g.sum() * nl..(g.sum() + 1) * nl],
-                    features::Item::One(id) => &self.w[id as usize * nl..(id as usize + 1) * nl],
-                };
-                for (r, x) in row.iter_mut().zip(add) {
-                    *r += *x;
+                match *item {
+                    features::Item::Group(g) => decode::add_row(row, sums, g.sum()),
+                    features::Item::One(id) => decode::add_row(row, &self.w, id as usize),
                 }
             }
         };
